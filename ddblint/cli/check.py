@@ -1,0 +1,129 @@
+"""``ddblint check PATHS``: lint, report, and exit with the build-gating code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_internal_error
+
+if TYPE_CHECKING:
+    from ddblint.api import Result
+    from ddblint.findings import Severity
+
+
+class OutputFormat(str, Enum):
+    full = "full"
+    concise = "concise"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+    never = "never"
+
+
+def check(
+    paths: list[Path] | None = typer.Argument(None, help="Directories or files to lint (default: .)."),
+    output_format: OutputFormat = typer.Option(OutputFormat.full, "--format", "-f", help="Report format."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
+    max_items: int | None = typer.Option(None, "--max-items", min=0, help="DDB001 threshold (default 10)."),
+    var_file: list[Path] = typer.Option([], "--var-file", help="Extra tfvars file for root modules (repeatable)."),
+    sarif_category: str | None = typer.Option(None, "--sarif-category", help="SARIF automationDetails.id."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parser processes (default: automatic)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the parse cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on stderr."),
+    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="Also print suppressed findings."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Lint Terraform files for aws_dynamodb_table_item misuse."""
+    from ddblint.discover import UsageError
+
+    targets = [str(p) for p in (paths or [Path(".")])]
+    try:
+        settings = _settings(fail_on, max_items, var_file, jobs, no_cache)
+    except ValueError as exc:
+        raise typer.Exit(fail(str(exc))) from None
+    try:
+        result = _lint(targets, settings)
+    except UsageError as exc:
+        raise typer.Exit(fail(str(exc))) from None
+    except _Hcl2Mismatch as exc:
+        raise typer.Exit(fail(str(exc))) from None
+    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
+        raise typer.Exit(report_internal_error(exc, debug)) from None
+    _report(result, output_format.value, output, sarif_category, show_suppressed)
+    raise typer.Exit(_exit_code(result, settings.fail_on, debug))
+
+
+class _Hcl2Mismatch(Exception):
+    pass
+
+
+def _settings(
+    fail_on: FailOn | None, max_items: int | None, var_file: list[Path], jobs: int | None, no_cache: bool
+) -> object:
+    from ddblint.findings import Severity
+    from ddblint.settings import Settings
+
+    options = {"DDB001": {"max-items": max_items}} if max_items is not None else {}
+    gate: Severity | None = Severity.WARNING
+    if fail_on is not None:
+        gate = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
+    return Settings(
+        fail_on=gate,
+        rule_options=options,
+        var_files=tuple(str(v) for v in var_file),
+        jobs=jobs,
+        cache=not no_cache,
+    )
+
+
+def _lint(targets: list[str], settings: object) -> Result:
+    from ddblint.api import lint
+    from ddblint.compat import ForeignHcl2Error
+
+    try:
+        return lint(targets, settings)  # type: ignore[arg-type]
+    except ForeignHcl2Error as exc:
+        raise _Hcl2Mismatch(str(exc)) from None
+
+
+def _report(result: Result, format_name: str, output: Path | None, category: str | None, show_suppressed: bool) -> None:
+    from ddblint.report import ReportOptions, get_reporter
+
+    options = ReportOptions(cwd=os.getcwd(), sarif_category=category, show_suppressed=show_suppressed)
+    reporter = get_reporter(format_name)
+    if output is None:
+        reporter(result, sys.stdout, options)
+        return
+    from ddblint.atomic import atomic_writer
+
+    with atomic_writer(output) as stream:
+        reporter(result, stream, options)
+
+
+def _exit_code(result: Result, gate: Severity | None, debug: bool) -> int:
+    if result.internal_errors:
+        for error in result.internal_errors:
+            sys.stderr.write(
+                f"ddblint: internal error in rule {error.rule_id} while checking {error.path}: {error.message}\n"
+            )
+            if debug:
+                sys.stderr.write(error.traceback)
+        sys.stderr.write("This is a bug in ddblint; the other modules were linted. Run with --debug for tracebacks.\n")
+        return EXIT_ERROR
+    if gate is None:
+        return EXIT_OK
+    failing = any(f.severity >= gate and not f.suppressed for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK

@@ -1,0 +1,27 @@
+"""How errors reach a user: one clear line, exit code 2, a traceback only with ``--debug``."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def fail(message: str) -> int:
+    """A usage or configuration error: say what and where, return exit code 2."""
+    sys.stderr.write(f"ddblint: error: {message}\n")
+    return EXIT_ERROR
+
+
+def report_internal_error(exc: BaseException, debug: bool, where: str = "") -> int:
+    place = f" while linting {where}" if where else ""
+    sys.stderr.write(
+        f"ddblint: internal error{place}: {type(exc).__name__}: {exc}\n"
+        "This is a bug in ddblint; please report it. Run with --debug for the traceback.\n"
+    )
+    if debug:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return EXIT_ERROR

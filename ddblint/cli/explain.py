@@ -1,0 +1,43 @@
+"""``ddblint rule ID`` and ``ddblint rules``: the catalog, rendered for people."""
+
+from __future__ import annotations
+
+import typer
+
+from ddblint.cli.errors import fail
+
+
+def rule(rule_id: str = typer.Argument(..., help="A rule id (DDB001) or name (too-many-items).")) -> None:
+    """Explain one rule: what it flags, why it matters, bad and good examples, how to fix."""
+    from difflib import get_close_matches
+
+    from ddblint.catalog import load_catalog, rule_by_name_or_id
+
+    doc = rule_by_name_or_id(rule_id)
+    if doc is None:
+        catalog = load_catalog()
+        keys = list(catalog) + [r.name for r in catalog.values()]
+        near = get_close_matches(rule_id.upper() if rule_id[:3].lower() == "ddb" else rule_id, keys, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise typer.Exit(fail(f"unknown rule {rule_id!r}{hint}; `ddblint rules` lists them"))
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from ddblint.docs import rule_markdown
+
+    Console().print(Markdown(rule_markdown(doc)))
+
+
+def rules() -> None:
+    """List every rule in the catalog."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ddblint.catalog import load_catalog
+
+    table = Table(show_lines=False)
+    for column in ("id", "name", "severity", "summary"):
+        table.add_column(column)
+    for doc in load_catalog().values():
+        table.add_row(doc.id, doc.name, doc.severity.label, doc.summary)
+    Console().print(table)

@@ -1,0 +1,64 @@
+"""Check that the ``hcl2`` package we import really is python-hcl2 8.x.
+
+checkov depends on ``bc-python-hcl2``, a fork that installs the same top-level
+``hcl2`` package. Installed side by side they overwrite each other's files, and
+the result fails in confusing ways deep inside a parse. We look before we parse
+and stop with a message that says what was found and how to fix it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+SUPPORTED_MAJOR = 8
+
+
+class ForeignHcl2Error(Exception):
+    """The importable ``hcl2`` is not python-hcl2 8.x (or is a mix of two packages)."""
+
+
+def _installed_distributions() -> dict[str, str]:
+    from importlib import metadata
+
+    found = {}
+    for name in ("python-hcl2", "bc-python-hcl2"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def check_hcl2() -> None:
+    """Raise :class:`ForeignHcl2Error` unless python-hcl2 8.x alone provides ``hcl2``."""
+    found = _installed_distributions()
+    advice = (
+        "Install ddblint in an environment of its own, e.g. `pipx install ddblint` or "
+        "`uv tool install ddblint`, so it does not share `hcl2` with checkov."
+    )
+    if "bc-python-hcl2" in found:
+        listing = ", ".join(f"{name} {version}" for name, version in sorted(found.items()))
+        raise ForeignHcl2Error(
+            f"this environment has bc-python-hcl2 (checkov's fork), which installs the same `hcl2` "
+            f"package as python-hcl2 and overwrites its files (found: {listing}). {advice}"
+        )
+    version = found.get("python-hcl2")
+    if version is None:
+        raise ForeignHcl2Error(f"python-hcl2 is not installed, but an `hcl2` package was found. {advice}")
+    if version.split(".")[0] != str(SUPPORTED_MAJOR):
+        raise ForeignHcl2Error(
+            f"ddblint needs python-hcl2 {SUPPORTED_MAJOR}.x, found {version}. "
+            f"Run `pip install 'python-hcl2>={SUPPORTED_MAJOR},<{SUPPORTED_MAJOR + 1}'`. {advice}"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def hcl2_parser() -> Any:
+    """python-hcl2's Lark parser, after checking the package is the one we support."""
+    check_hcl2()
+    try:
+        from hcl2.parser import parser
+    except ImportError as exc:  # pragma: no cover - depends on a broken install
+        raise ForeignHcl2Error(f"the installed `hcl2` package is incomplete ({exc}).") from None
+    return parser()

@@ -1,0 +1,131 @@
+"""Read and parse one file; every failure becomes a :class:`ParseProblem`, never an exception.
+
+A file that cannot be read, is binary, is not UTF-8, is too large, nests too
+deeply or takes the parser too long is reported (rule DDB000) and the rest of
+the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+
+from ddblint.hcl import HclSyntaxError, parse_body
+from ddblint.syntax import ParsedFile, ParseProblem
+from ddblint.tfjson import blocks_from_json
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 10.0
+_DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
+_RECURSION_LIMIT = 20000
+
+
+class _ParseTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt a parse that runs longer than ``seconds`` (main thread on POSIX only)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Deeply nested expressions are legal HCL; give the tree walk room, then restore."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, ParseProblem | None]:
+    """The file's text, or the reason it cannot be linted as text."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return None, ParseProblem(path, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return None, ParseProblem(path, f"file is larger than the {max_bytes:,}-byte limit (max-file-size); skipped")
+    return decode(path, data)
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, ParseProblem | None]:
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return None, ParseProblem(path, "binary file (contains NUL bytes); skipped", line)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = data[exc.start]
+        return None, ParseProblem(path, f"not UTF-8 text (byte 0x{byte:02x}); Terraform reads only UTF-8", line, column)
+
+
+def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    text, problem = read_text(path, max_bytes)
+    if text is None:
+        return ParsedFile(path, problem=problem)
+    return parse_text(path, text, time_budget)
+
+
+def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    parsed = ParsedFile(path)
+    try:
+        with _time_budget(time_budget), _deep_recursion():
+            if path.endswith(".json"):
+                parsed.blocks, parsed.attributes = _parse_json(path, text)
+            else:
+                parsed.blocks, parsed.attributes = parse_body(text)
+                parsed.directives = _directives(text)
+    except HclSyntaxError as exc:
+        parsed.problem = ParseProblem(path, f"syntax error: {exc}", exc.line, exc.column)
+    except json.JSONDecodeError as exc:
+        parsed.problem = ParseProblem(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+    except RecursionError:
+        parsed.problem = ParseProblem(path, "expressions nest too deeply to analyse; skipped")
+    except _ParseTimeout:
+        parsed.problem = ParseProblem(path, f"parsing took longer than {time_budget:g}s; skipped")
+    except MemoryError:
+        parsed.problem = ParseProblem(path, "file is too large to analyse; skipped")
+    if parsed.problem is not None:
+        parsed.blocks, parsed.attributes = [], {}
+    return parsed
+
+
+def _parse_json(path: str, text: str) -> tuple[list, dict]:  # type: ignore[type-arg]
+    document = json.loads(text) if text.strip() else {}
+    if not isinstance(document, dict):
+        raise HclSyntaxError("a Terraform JSON file must hold a JSON object")
+    if path.endswith((".tfvars.json",)):
+        return [], blocks_from_json(document, text, tfvars=True)[1]
+    return blocks_from_json(document, text)
+
+
+def _directives(text: str) -> list[tuple[int, str]]:
+    if "ddblint:" not in text:
+        return []
+    return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in _DIRECTIVE_RE.finditer(text)]

@@ -1,0 +1,46 @@
+"""Reporters: each turns a finished :class:`~ddblint.api.Result` into text on a stream.
+
+Nothing upstream knows which reporter runs. A reporter module is imported only
+when chosen, so a plain-text run never pays for Rich.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from ddblint.api import Result
+
+FORMATS = ("full", "concise", "json", "sarif", "github")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What reporters may vary on: where paths are relative to, and presentation choices."""
+
+    cwd: str
+    color: bool | None = None  # None: decide from the stream and NO_COLOR
+    show_suppressed: bool = False
+    sarif_category: str | None = None
+
+
+class Reporter(Protocol):
+    def __call__(self, result: Result, stream: TextIO, options: ReportOptions) -> None: ...
+
+
+def get_reporter(name: str) -> Reporter:
+    module = importlib.import_module(f"ddblint.report.{name}")
+    reporter: Reporter = module.render
+    return reporter
+
+
+def display_path(path: str, cwd: str) -> str:
+    """Paths relative to the current directory, as a user would type them."""
+    try:
+        relative = os.path.relpath(path, cwd)
+    except ValueError:
+        return path
+    return relative.replace(os.sep, "/")

@@ -1,0 +1,17 @@
+"""DDB000 parse-error: a file ddblint could not read, parse or analyse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.findings import Span
+from ddblint.rules import Hit, rule
+from ddblint.syntax import ParseProblem
+
+
+@rule("DDB000")
+def parse_error(problem: ParseProblem, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Every problem is reported: a file we could not read may hide any other finding."""
+    span = Span(problem.path, problem.line, problem.column, problem.line, problem.column)
+    yield Hit(problem.message, span, identity=problem.message)

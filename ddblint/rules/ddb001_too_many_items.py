@@ -1,0 +1,44 @@
+"""DDB001 too-many-items: a table receives more items from Terraform than seed data needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.model import ItemSet, TableLoad
+from ddblint.rules import Hit, rule
+
+
+def _describe(item_set: ItemSet, amount: int) -> str:
+    total = item_set.total
+    bound = "" if total.exact is not None else "up to "
+    via = f" ({total.via})" if total.via else ""
+    return f"`{item_set.address}` {bound}{amount:,}{via}"
+
+
+@rule("DDB001")
+def too_many_items(load: TableLoad, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Counts every item written into one table, after count, for_each and module fan-out."""
+    limit = int(options["max-items"])
+    counted = [(s, s.total.largest) for s in load.item_sets if s.total.largest is not None]
+    total = sum(amount for _, amount in counted if amount is not None)
+    if total <= limit:
+        return
+    biggest, biggest_amount = max(counted, key=lambda pair: pair[1] or 0)
+    exact = all(s.total.exact is not None for s, _ in counted)
+    amount = f"{total:,} items" if exact else f"up to {total:,} items"
+    if len(counted) == 1:
+        total_count = biggest.total
+        via = f" ({total_count.via})" if total_count.via else ""
+        subject = f"`{biggest.address}` writes {amount} into `{load.table_label}`{via}"
+    else:
+        parts = ", ".join(_describe(s, n or 0) for s, n in sorted(counted, key=lambda p: -(p[1] or 0)))
+        subject = f"{len(counted)} item resources write {amount} into `{load.table_label}`: {parts}"
+    message = (
+        f"{subject}; more than max-items ({limit}). Each item is a resource in state, and "
+        "application data kept here is reverted by the next apply: seed a few items in "
+        "Terraform and write the rest from the application (see `ddblint migrate`)."
+    )
+    evidence = tuple(dict.fromkeys(f for s, _ in counted for f in s.total.data_files))
+    identity = f"{load.table_label}|{total}|" + ",".join(sorted(s.address for s, _ in counted))
+    yield Hit(message, biggest.span, biggest.address, evidence, identity)

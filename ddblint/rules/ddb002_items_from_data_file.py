@@ -1,0 +1,26 @@
+"""DDB002 items-from-data-file: an item set driven by the contents of a data file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.model import ItemSet
+from ddblint.rules import Hit, rule
+
+
+@rule("DDB002")
+def items_from_data_file(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A file of records is a data set whatever its size today: it grows, and the app owns it."""
+    total = item_set.total
+    if not total.data_files:
+        return
+    files = ", ".join(total.data_files)
+    size = f"{total.largest:,} items" if total.largest is not None else "its items"
+    message = (
+        f"`{item_set.address}` takes {size} from {files} ({total.via}): a data set, not seed "
+        "configuration. It will grow, every record becomes a resource in state, and changes "
+        "the application makes are reverted on apply; load it with a script or the application instead."
+    )
+    identity = f"{item_set.address}|{files}"
+    yield Hit(message, item_set.span, item_set.address, total.data_files, identity)

@@ -1,0 +1,23 @@
+"""DDB003 unbounded-items: the number of items depends on values unknown until plan or apply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.model import ItemSet
+from ddblint.rules import Hit, rule
+
+
+@rule("DDB003")
+def unbounded_items(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Only values Terraform alone can know count; what ddblint cannot evaluate is not a finding."""
+    total = item_set.total
+    if total.bounded or not total.external:
+        return
+    message = (
+        f"`{item_set.address}` has no upper bound on its items ({total.via}): {total.unknown}. "
+        "Whoever sets that value decides how many resources land in state; keep item sets "
+        "to a fixed handful of seed entries and let the application write the rest."
+    )
+    yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{total.via}")

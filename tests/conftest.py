@@ -1,0 +1,34 @@
+"""Shared test helpers: the fixture tree and a lint call that returns relative findings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ddblint.api import Result, lint
+from ddblint.settings import Settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "fixtures"
+
+
+def fixture_dirs() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def relative_findings(result: Result, root: Path) -> set[tuple[str, int, str]]:
+    return {
+        (Path(os.path.relpath(f.span.path, root)).as_posix(), f.span.line, f.rule_id)
+        for f in result.findings
+        if not f.suppressed
+    }
+
+
+@pytest.fixture
+def lint_dir():
+    def run(path: Path, **settings: object) -> Result:
+        return lint([str(path)], Settings(cache=False, **settings))  # type: ignore[arg-type]
+
+    return run

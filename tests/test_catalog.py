@@ -1,0 +1,55 @@
+"""The catalog is the single source of truth: it must match the implementations and run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ddblint.api import lint
+from ddblint.catalog import load_catalog
+from ddblint.docs import update_readme
+from ddblint.rules import load_checks
+from ddblint.settings import Settings
+
+CATALOG = load_catalog()
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_every_catalog_entry_has_a_check_and_every_check_an_entry() -> None:
+    assert set(CATALOG) == set(load_checks())
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOG))
+def test_catalog_entry_is_complete(rule_id: str) -> None:
+    doc = CATALOG[rule_id]
+    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)+", doc.name), "names are kebab-case"
+    for text in (doc.summary, doc.description, doc.rationale, doc.fix, doc.bad_example, doc.good_example):
+        assert text.strip()
+    assert doc.tags
+
+
+def _rules_fired(example: str, tmp_path: Path) -> set[str]:
+    (tmp_path / "main.tf").write_text(example + "\n", encoding="utf-8")
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert not result.internal_errors
+    return {f.rule_id for f in result.findings}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOG))
+def test_bad_example_fires_exactly_its_rule(rule_id: str, tmp_path: Path) -> None:
+    assert _rules_fired(CATALOG[rule_id].bad_example, tmp_path) == {rule_id}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOG))
+def test_good_example_is_silent(rule_id: str, tmp_path: Path) -> None:
+    assert _rules_fired(CATALOG[rule_id].good_example, tmp_path) == set()
+
+
+def test_readme_rule_table_is_generated_from_the_catalog() -> None:
+    """Regenerate with ``python -m ddblint.docs README.md`` after editing ``rules/``."""
+    readme = README.read_text(encoding="utf-8")
+    assert update_readme(readme) == readme
+    for rule_id, doc in CATALOG.items():
+        assert f"| {rule_id} | {doc.name} |" in readme
