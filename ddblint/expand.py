@@ -377,9 +377,9 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
     """Attach each item set to its table: by resource reference, else by literal name."""
     by_address = {table.address: table for table in collected.tables}
     by_name: dict[str, Table] = {}
-    for table in collected.tables:
-        if table.name is not None:
-            by_name.setdefault(table.name, table)
+    for known in collected.tables:
+        if known.name is not None:
+            by_name.setdefault(known.name, known)
     resolved: list[ItemSet] = []
     for item_set, reference in collected.raw_items:
         table: Table | None = None

@@ -40,8 +40,9 @@ def parse_body(text: str) -> tuple[list[Block], dict[str, Attribute]]:
     try:
         tree = _parser().parse(text + "\n")
     except UnexpectedCharacters as exc:
+        position = exc.pos_in_stream or 0
         raise HclSyntaxError(
-            f"unexpected character {text[exc.pos_in_stream : exc.pos_in_stream + 1]!r}",
+            f"unexpected character {text[position : position + 1]!r}",
             exc.line,
             exc.column,
         ) from None

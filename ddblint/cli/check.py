@@ -15,6 +15,7 @@ from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_
 if TYPE_CHECKING:
     from ddblint.api import Result
     from ddblint.findings import Severity
+    from ddblint.settings import Settings
 
 
 class OutputFormat(str, Enum):
@@ -72,7 +73,7 @@ class _Hcl2Mismatch(Exception):
 
 def _settings(
     fail_on: FailOn | None, max_items: int | None, var_file: list[Path], jobs: int | None, no_cache: bool
-) -> object:
+) -> Settings:
     from ddblint.findings import Severity
     from ddblint.settings import Settings
 
@@ -89,12 +90,12 @@ def _settings(
     )
 
 
-def _lint(targets: list[str], settings: object) -> Result:
+def _lint(targets: list[str], settings: Settings) -> Result:
     from ddblint.api import lint
     from ddblint.compat import ForeignHcl2Error
 
     try:
-        return lint(targets, settings)  # type: ignore[arg-type]
+        return lint(targets, settings)
     except ForeignHcl2Error as exc:
         raise _Hcl2Mismatch(str(exc)) from None
 
