@@ -63,7 +63,10 @@ def check(
         raise typer.Exit(fail(str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         raise typer.Exit(report_internal_error(exc, debug)) from None
-    _report(result, output_format.value, output, sarif_category, show_suppressed)
+    try:
+        _report(result, output_format.value, output, sarif_category, show_suppressed, quiet)
+    except OSError as exc:
+        raise typer.Exit(fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")) from None
     raise typer.Exit(_exit_code(result, settings.fail_on, debug))
 
 
@@ -100,18 +103,24 @@ def _lint(targets: list[str], settings: Settings) -> Result:
         raise _Hcl2Mismatch(str(exc)) from None
 
 
-def _report(result: Result, format_name: str, output: Path | None, category: str | None, show_suppressed: bool) -> None:
+def _report(
+    result: Result, format_name: str, output: Path | None, category: str | None, show_suppressed: bool, quiet: bool
+) -> None:
+    """Write the report; when it is for machines or in a file, tell the build log on stderr too."""
     from ddblint.report import ReportOptions, get_reporter
+    from ddblint.report.summary import summary_line, wants_summary
 
     options = ReportOptions(cwd=os.getcwd(), sarif_category=category, show_suppressed=show_suppressed)
     reporter = get_reporter(format_name)
     if output is None:
         reporter(result, sys.stdout, options)
-        return
-    from ddblint.atomic import atomic_writer
+    else:
+        from ddblint.atomic import atomic_writer
 
-    with atomic_writer(output) as stream:
-        reporter(result, stream, options)
+        with atomic_writer(output) as stream:
+            reporter(result, stream, options)
+    if not quiet and wants_summary(format_name, output is not None):
+        sys.stderr.write(summary_line(result, str(output) if output else None) + "\n")
 
 
 def _exit_code(result: Result, gate: Severity | None, debug: bool) -> int:

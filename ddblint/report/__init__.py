@@ -31,8 +31,11 @@ class Reporter(Protocol):
     def __call__(self, result: Result, stream: TextIO, options: ReportOptions) -> None: ...
 
 
+_MODULES = {"json": "json_report"}  # a module named json.py would read as the standard library's
+
+
 def get_reporter(name: str) -> Reporter:
-    module = importlib.import_module(f"ddblint.report.{name}")
+    module = importlib.import_module(f"ddblint.report.{_MODULES.get(name, name)}")
     reporter: Reporter = module.render
     return reporter
 

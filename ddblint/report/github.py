@@ -1,0 +1,52 @@
+"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` line per finding.
+
+GitHub turns these lines, printed by any step, into annotations on the
+pull request's files. Paths are relative to the repository root, which is
+where GitHub resolves them. Values are escaped as the runner expects: the
+message (the command's data) for ``%``, CR and LF; properties additionally
+for ``:`` and ``,``, which would otherwise end the property.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from ddblint.findings import Finding, Severity
+from ddblint.repo_root import RepoPaths
+from ddblint.report import ReportOptions
+
+if TYPE_CHECKING:
+    from ddblint.api import Result
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
+    paths = RepoPaths.for_scan(result.root)
+    for finding in result.findings:
+        if finding.suppressed:
+            continue  # an annotation marks a problem to fix; a suppressed finding is not one
+        stream.write(annotation(finding, paths.display(finding.span.path)) + "\n")
+
+
+def annotation(finding: Finding, file: str) -> str:
+    span = finding.span
+    title = f"{finding.rule_id} {finding.rule_name}".strip()
+    properties = {
+        "file": file,
+        "line": str(span.line),
+        "endLine": str(max(span.end_line, span.line)),
+        "col": str(span.column),
+        "endColumn": str(span.end_column),
+        "title": title,
+    }
+    rendered = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
+    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(finding.message)}"
