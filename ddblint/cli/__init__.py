@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from ddblint.cli import check, explain
+from ddblint.cli import check, explain, migrate, state
 
 app = typer.Typer(
     name="ddblint",
@@ -24,8 +24,10 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("rule")(explain.rule)
 app.command("rules")(explain.rules)
+app.command("migrate")(migrate.migrate)
+app.command("state")(state.state)
 
-SUBCOMMANDS = {"check", "rule", "rules"}
+SUBCOMMANDS = {"check", "rule", "rules", "migrate", "state"}
 _TOP_LEVEL_FLAGS = {"--help", "-h", "--version"}
 
 

@@ -1,0 +1,81 @@
+"""``ddblint migrate PATHS``: move misused item sets out of Terraform (seed data, script, removed blocks)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from ddblint.cli.errors import EXIT_ERROR, EXIT_OK, fail, report_internal_error
+
+
+def migrate(
+    paths: list[Path] | None = typer.Argument(None, help="Directories or files to migrate from (default: .)."),
+    resource: list[str] = typer.Option(
+        [], "--resource", "-r", help="Migrate this item set (e.g. aws_dynamodb_table_item.users); repeatable."
+    ),
+    out: Path = typer.Option(Path("seed-data"), "--out", help="Directory for seed data files and scripts."),
+    write: bool = typer.Option(False, "--write", help="Create ddblint_migration.tf with the removed blocks."),
+    table_name: str | None = typer.Option(None, "--table-name", help="Table the items go to, if only known at apply."),
+    var_file: list[Path] = typer.Option([], "--var-file", help="Extra tfvars file for root modules (repeatable)."),
+    max_items: int | None = typer.Option(None, "--max-items", min=0, help="DDB001 threshold (default 10)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    """Write seed data and a boto3 seeding script for each flagged item set, and the Terraform to drop it."""
+    from ddblint.compat import ForeignHcl2Error
+    from ddblint.discover import UsageError
+    from ddblint.migrate import MigrationError
+    from ddblint.migrate_files import OutputConflict
+
+    targets = [str(p) for p in (paths or [Path(".")])]
+    try:
+        code = _migrate(targets, resource, out, write, table_name, var_file, max_items)
+    except (UsageError, MigrationError, OutputConflict, ForeignHcl2Error) as exc:
+        code = fail(str(exc))
+    except OSError as exc:
+        code = fail(f"cannot write {exc.filename}: {exc.strerror}")
+    except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
+        code = report_internal_error(exc, debug)
+    raise typer.Exit(code)
+
+
+def _migrate(
+    targets: list[str],
+    addresses: list[str],
+    out: Path,
+    write: bool,
+    table_name: str | None,
+    var_files: list[Path],
+    max_items: int | None,
+) -> int:
+    from ddblint.api import lint
+    from ddblint.migrate import FLAGGING_RULES, choose_candidates, plan_migration
+    from ddblint.migrate_files import PlannedFile, seed_files, write_all
+    from ddblint.migrate_report import MigrationReport, by_root, render_migration, render_refusal, resource_place
+    from ddblint.migrate_terraform import MIGRATION_FILE, migration_file
+    from ddblint.settings import Settings
+
+    options = {"DDB001": {"max-items": max_items}} if max_items is not None else {}
+    settings = Settings(rule_options=options, var_files=tuple(str(v) for v in var_files))
+    result = lint(targets, settings)
+    analysis = result.analysis
+    item_sets = [(s, load.root_dir) for load in (analysis.loads if analysis else []) for s in load.item_sets]
+    flagged = {f.address for f in result.findings if f.rule_id in FLAGGING_RULES and not f.suppressed}
+    candidates = choose_candidates(item_sets, flagged, addresses)
+    if not candidates:
+        print("Nothing to migrate: no item set is flagged by DDB001, DDB002 or DDB003.")
+        return EXIT_OK
+    plan = plan_migration(candidates, table_name)
+    cwd = os.getcwd()
+    files = seed_files(plan.tables, out)
+    if write:
+        for root, migrated in by_root(plan.migrated).items():
+            places = {c.item_set.address: resource_place(c, cwd) for c in migrated}
+            files.append(PlannedFile(Path(root) / MIGRATION_FILE, migration_file(migrated, places)))
+    states = write_all(files)
+    sys.stdout.write(render_migration(MigrationReport(plan, out, states, write, cwd)))
+    for refusal in plan.refusals:
+        fail(render_refusal(refusal, cwd))
+    return EXIT_ERROR if plan.refusals else EXIT_OK
