@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from ddblint.cli import main
 from ddblint.findings import Finding, Severity, Span, Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.github import annotation, escape_data, escape_property, render
-from tests.conftest import FIXTURES
+from tests.ci_repo import git_repo, write_module
 
 COMMAND = re.compile(r"^::(?P<command>\w+) (?P<properties>[^:]*)::(?P<data>.*)$")
 
@@ -71,10 +69,8 @@ def test_each_severity_has_its_command(severity: Severity, command: str) -> None
 def test_the_cli_prints_one_annotation_per_active_finding_relative_to_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copytree(FIXTURES / "broken_beside_misuse", repo / "infra")
+    repo = git_repo(tmp_path)
+    write_module(repo / "infra", broken=True)
     monkeypatch.chdir(repo / "infra")
     with pytest.raises(SystemExit) as stopped:
         main([".", "--format", "github", "--no-cache"])
@@ -82,8 +78,9 @@ def test_the_cli_prints_one_annotation_per_active_finding_relative_to_the_reposi
     assert stopped.value.code == 1
     lines = captured.out.splitlines()
     assert [parse(line)[0] for line in lines] == ["error", "warning"]
-    assert lines[0].startswith("::error file=infra/broken.tf,line=4,")
-    assert "title=DDB001 too-many-items::`aws_dynamodb_table_item.events` writes 30 items" in lines[1]
+    assert lines[0].startswith("::error file=infra/broken.tf,line=")
+    assert lines[1].startswith("::warning file=infra/main.tf,line=11,endLine=16,col=1,endColumn=2,title=DDB001 ")
+    assert "too-many-items::`aws_dynamodb_table_item.slots` writes 12 items" in lines[1]
     assert captured.err.startswith("ddblint: 2 problems")
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from ddblint.findings import Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.json_report import FORMAT_VERSION, json_document
 from ddblint.report.sarif import FINGERPRINT_KEY, sarif_text
-from tests.conftest import FIXTURES
+from tests.ci_repo import git_repo, write_module
 
 FINDING_KEYS = {
     "rule",
@@ -34,10 +32,8 @@ FINDING_KEYS = {
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copytree(FIXTURES / "csv_file", repo / "stacks" / "csv_file")
+    repo = git_repo(tmp_path)
+    write_module(repo / "stacks" / "slots")
     return repo
 
 
@@ -47,27 +43,26 @@ def test_the_document_shape_is_pinned(repo: Path, lint_dir: Any) -> None:
     assert document["version"] == FORMAT_VERSION == 1
     assert set(document["tool"]) == {"name", "version"} and document["tool"]["name"] == "ddblint"
     assert document["internal_errors"] == []
-    first = document["findings"][0]
+    (first,) = document["findings"]
     assert set(first) == FINDING_KEYS
     assert {k: first[k] for k in FINDING_KEYS - {"message", "fingerprint"}} == {
         "rule": "DDB001",
         "name": "too-many-items",
         "severity": "warning",
-        "file": "stacks/csv_file/main.tf",
-        "span": {"line": 13, "column": 1, "end_line": 22, "end_column": 2},
-        "address": "aws_dynamodb_table_item.regions",
-        "evidence": first["evidence"],
+        "file": "stacks/slots/main.tf",
+        "span": {"line": 11, "column": 1, "end_line": 16, "end_column": 2},
+        "address": "aws_dynamodb_table_item.slots",
+        "evidence": [],
         "suppressed": False,
         "suppression": None,
     }
-    assert all(isinstance(e, str) for e in first["evidence"])
-    assert "writes 25 items" in first["message"]
+    assert first["message"].startswith("`aws_dynamodb_table_item.slots` writes 12 items")
     assert len(first["fingerprint"]) == 32 and int(first["fingerprint"], 16) >= 0
     assert document["summary"] == {
-        "findings": 2,
+        "findings": 1,
         "suppressed": 0,
-        "by_severity": {"error": 0, "warning": 2, "note": 0},
-        "by_rule": {"DDB001": 1, "DDB002": 1},
+        "by_severity": {"error": 0, "warning": 1, "note": 0},
+        "by_rule": {"DDB001": 1},
         "files_seen": 1,
         "modules_seen": 1,
         "modules_parsed": 1,
@@ -77,7 +72,7 @@ def test_the_document_shape_is_pinned(repo: Path, lint_dir: Any) -> None:
 
 def test_suppressed_findings_carry_their_suppression(repo: Path, lint_dir: Any) -> None:
     result = lint_dir(repo / "stacks")
-    comment = Suppression("inSource", "seed data, reviewed", f"{result.findings[0].span.path}:12")
+    comment = Suppression("inSource", "seed data, reviewed", f"{result.findings[0].span.path}:10")
     result.findings[0] = result.findings[0].suppressed_by(comment)
     document = json_document(result)
     first = document["findings"][0]
@@ -85,10 +80,10 @@ def test_suppressed_findings_carry_their_suppression(repo: Path, lint_dir: Any) 
     assert first["suppression"] == {
         "kind": "inSource",
         "justification": "seed data, reviewed",
-        "origin": "stacks/csv_file/main.tf:12",
+        "origin": "stacks/slots/main.tf:10",
     }
-    assert document["summary"]["findings"] == 1 and document["summary"]["suppressed"] == 1
-    assert document["summary"]["by_rule"] == {"DDB002": 1}
+    assert document["summary"]["findings"] == 0 and document["summary"]["suppressed"] == 1
+    assert document["summary"]["by_rule"] == {}
 
 
 def test_fingerprints_match_sarif_and_do_not_depend_on_the_starting_directory(
@@ -107,7 +102,7 @@ def test_fingerprints_match_sarif_and_do_not_depend_on_the_starting_directory(
     from_below = cli_json([".."], repo / "stacks")
     places = [(f["file"], f["fingerprint"]) for f in from_root["findings"]]
     assert places == [(f["file"], f["fingerprint"]) for f in from_below["findings"]]
-    assert {file for file, _ in places} == {"stacks/csv_file/main.tf"}
+    assert [file for file, _ in places] == ["stacks/slots/main.tf"]
 
 
 def test_json_and_sarif_fingerprints_agree(repo: Path, lint_dir: Any) -> None:
@@ -117,9 +112,12 @@ def test_json_and_sarif_fingerprints_agree(repo: Path, lint_dir: Any) -> None:
     assert [f["fingerprint"] for f in json_document(result)["findings"]] == sarif_prints
 
 
-def test_json_on_stdout_is_pure_json_with_the_summary_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_on_stdout_is_pure_json_with_the_summary_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_module(tmp_path / "stack", broken=True)
     with pytest.raises(SystemExit) as stopped:
-        main([str(FIXTURES / "broken_beside_misuse"), "--format", "json", "--no-cache"])
+        main([str(tmp_path / "stack"), "--format", "json", "--no-cache"])
     captured = capsys.readouterr()
     assert stopped.value.code == 1
     document = json.loads(captured.out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -20,32 +19,29 @@ from ddblint.cli import main
 from ddblint.engine import InternalError
 from ddblint.findings import Finding, Severity, Span, Suppression
 from ddblint.report import ReportOptions
-from ddblint.report.sarif import FINGERPRINT_KEY, UploadLimits, gzipped_size, rule_descriptor, sarif_text
+from ddblint.report.sarif import (
+    FINGERPRINT_KEY,
+    GITHUB_LIMITS,
+    UploadLimits,
+    gzipped_size,
+    rule_descriptor,
+    sarif_text,
+)
+from tests.ci_repo import git_repo, write_module
 from tests.conftest import FIXTURES, PROJECT, fixture_dirs
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 OPTIONS = ReportOptions(cwd=str(PROJECT))
 
 
-def sarif_of(result: Result, options: ReportOptions = OPTIONS, limits: UploadLimits | None = None) -> dict[str, Any]:
-    text = sarif_text(result, options, limits) if limits else sarif_text(result, options)
-    log: dict[str, Any] = json.loads(text)
+def sarif_of(result: Result, options: ReportOptions = OPTIONS, limits: UploadLimits = GITHUB_LIMITS) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(sarif_text(result, options, limits))
     return log
 
 
 def run_of(log: dict[str, Any]) -> dict[str, Any]:
     run: dict[str, Any] = log["runs"][0]
     return run
-
-
-def make_repo(tmp_path: Path, *fixtures: str, under: str = "") -> Path:
-    """A git repository holding copies of fixtures, optionally below a subdirectory."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    for name in fixtures:
-        shutil.copytree(FIXTURES / name, repo / under / name)
-    return repo
 
 
 def cli_sarif(args: list[str], cwd: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -73,9 +69,10 @@ def synthetic(count: int, severity: Severity, root: str, rule_id: str = "DDB001"
 
 @pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_every_fixture_validates_against_the_oasis_schema(fixture: Path, lint_dir: Any) -> None:
-    log = sarif_of(lint_dir(fixture), replace(OPTIONS, sarif_category="ddblint/fixtures"))
+    result = lint_dir(fixture)
+    log = sarif_of(result, replace(OPTIONS, sarif_category="ddblint/fixtures"))
     jsonschema.Draft4Validator(SCHEMA).validate(log)
-    assert len(run_of(log)["results"]) == len(lint_dir(fixture).findings)
+    assert len(run_of(log)["results"]) == len(result.findings)
 
 
 def test_the_schema_check_rejects_a_broken_log(lint_dir: Any) -> None:
@@ -119,9 +116,9 @@ def test_long_descriptions_are_cut_to_what_github_shows() -> None:
 def test_results_point_at_their_rule_place_and_resource(lint_dir: Any) -> None:
     result = lint_dir(FIXTURES / "nested_modules")
     run = run_of(sarif_of(result))
-    (finding,) = result.findings
-    (entry,) = run["results"]
-    assert run["tool"]["driver"]["rules"][entry["ruleIndex"]]["id"] == entry["ruleId"] == finding.rule_id
+    index = next(i for i, f in enumerate(result.findings) if f.rule_id == "DDB001")
+    finding, entry = result.findings[index], run["results"][index]
+    assert run["tool"]["driver"]["rules"][entry["ruleIndex"]]["id"] == entry["ruleId"] == "DDB001"
     assert entry["level"] == "warning"
     assert entry["message"]["text"].startswith(finding.message)
     location = entry["locations"][0]
@@ -140,15 +137,15 @@ def test_results_point_at_their_rule_place_and_resource(lint_dir: Any) -> None:
     assert entry["suppressions"] == []
 
 
-def test_unparsable_files_are_results_and_tool_notifications(lint_dir: Any) -> None:
-    run = run_of(sarif_of(lint_dir(FIXTURES / "broken_beside_misuse")))
-    broken = [r for r in run["results"] if r["ruleId"] == "DDB000"]
+def test_unparsable_files_are_results_and_tool_notifications(tmp_path: Path, lint_dir: Any) -> None:
+    write_module(tmp_path / "stack", broken=True)
+    run = run_of(sarif_of(lint_dir(tmp_path / "stack")))
+    (broken,) = [r for r in run["results"] if r["ruleId"] == "DDB000"]
     (notification,) = run["invocations"][0]["toolExecutionNotifications"]
-    assert len(broken) == 1
     assert notification["level"] == "error"
-    assert notification["associatedRule"]["id"] == "DDB000"
-    assert notification["message"] == broken[0]["message"]
-    assert notification["locations"] == broken[0]["locations"]
+    assert notification["associatedRule"] == {"id": "DDB000", "index": broken["ruleIndex"]}
+    assert notification["message"] == broken["message"]
+    assert notification["locations"] == broken["locations"]
     assert run["invocations"][0]["executionSuccessful"] is True
 
 
@@ -160,18 +157,20 @@ def test_an_internal_error_makes_the_execution_unsuccessful(lint_dir: Any) -> No
     assert "DDB002" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
-def test_suppressed_findings_stay_with_their_suppression(lint_dir: Any) -> None:
-    result = lint_dir(FIXTURES / "csv_file")
-    first, second = result.findings
-    comment = Suppression("inSource", "seed data reviewed", f"{first.span.path}:12")
-    result.findings[:] = [first.suppressed_by(comment), second.suppressed_by(Suppression("external", "", "b.json"))]
+def test_suppressed_findings_stay_with_their_suppression(tmp_path: Path, lint_dir: Any) -> None:
+    main_tf = write_module(git_repo(tmp_path) / "stack")
+    result = lint_dir(main_tf.parent)
+    (finding,) = result.findings
+    comment = Suppression("inSource", "seed data reviewed", f"{main_tf}:11")
+    other = replace(finding, identity="another item set")
+    result.findings[:] = [finding.suppressed_by(comment), other.suppressed_by(Suppression("external", "", "b.json"))]
     inline, external = run_of(sarif_of(result))["results"]
     assert inline["suppressions"] == [
         {
             "kind": "inSource",
             "status": "accepted",
             "justification": "seed data reviewed",
-            "properties": {"origin": inline["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] + ":12"},
+            "properties": {"origin": "stack/main.tf:11"},
         }
     ]
     assert external["suppressions"] == [{"kind": "external", "status": "accepted", "properties": {"origin": "b.json"}}]
@@ -185,19 +184,22 @@ def test_category_sets_automation_details(lint_dir: Any) -> None:
 
 
 def test_uris_are_relative_to_the_repository_and_percent_encoded(tmp_path: Path, lint_dir: Any) -> None:
-    repo = make_repo(tmp_path, "count_50", under="infra stacks/tablés")
+    repo = git_repo(tmp_path)
+    write_module(repo / "infra stacks" / "tablés")
     run = run_of(sarif_of(lint_dir(repo / "infra stacks")))
     location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert location == {"uri": "infra%20stacks/tabl%C3%A9s/count_50/main.tf", "uriBaseId": "%SRCROOT%"}
+    assert location == {"uri": "infra%20stacks/tabl%C3%A9s/main.tf", "uriBaseId": "%SRCROOT%"}
 
 
 def test_the_same_repository_gives_the_same_uris_from_any_starting_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = make_repo(tmp_path, "count_50", "csv_file", under="stacks")
+    repo = git_repo(tmp_path)
+    write_module(repo / "stacks" / "a")
+    write_module(repo / "stacks" / "b")
     from_root = cli_sarif(["."], repo, tmp_path / "a.sarif", monkeypatch)
     from_below = cli_sarif([".."], repo / "stacks", tmp_path / "b.sarif", monkeypatch)
-    one_stack = cli_sarif(["stacks/csv_file"], repo, tmp_path / "c.sarif", monkeypatch)
+    one_stack = cli_sarif(["stacks/b"], repo, tmp_path / "c.sarif", monkeypatch)
 
     def places(log: dict[str, Any]) -> list[tuple[str, str]]:
         results = run_of(log)["results"]
@@ -205,26 +207,20 @@ def test_the_same_repository_gives_the_same_uris_from_any_starting_directory(
         return list(zip(uris, [r["partialFingerprints"][FINGERPRINT_KEY] for r in results]))
 
     assert places(from_root) == places(from_below)
-    assert {uri for uri, _ in places(from_root)} == {"stacks/count_50/main.tf", "stacks/csv_file/main.tf"}
-    assert set(places(one_stack)) <= set(places(from_root)) and places(one_stack)
+    assert [uri for uri, _ in places(from_root)] == ["stacks/a/main.tf", "stacks/b/main.tf"]
+    assert places(one_stack) == places(from_root)[1:]
+    assert places(from_root)[0][1] != places(from_root)[1][1]
 
 
 def test_fingerprints_survive_lines_inserted_above(tmp_path: Path, lint_dir: Any) -> None:
-    repo = make_repo(tmp_path, "csv_file")
-    main_tf = repo / "csv_file" / "main.tf"
-    before = run_of(sarif_of(lint_dir(repo / "csv_file")))["results"]
+    main_tf = write_module(git_repo(tmp_path) / "stack")
+    (before,) = run_of(sarif_of(lint_dir(main_tf.parent)))["results"]
     unrelated = '# Logs bucket.\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n\n'
     main_tf.write_text(unrelated + main_tf.read_text(encoding="utf-8"), encoding="utf-8")
-    after = run_of(sarif_of(lint_dir(repo / "csv_file")))["results"]
-    assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
-    lines_before = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in before]
-    lines_after = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after]
-    assert lines_after == [line + unrelated.count("\n") for line in lines_before]
-
-
-def test_a_different_finding_has_a_different_fingerprint(lint_dir: Any) -> None:
-    results = run_of(sarif_of(lint_dir(FIXTURES / "csv_file")))["results"]
-    assert len({r["partialFingerprints"][FINGERPRINT_KEY] for r in results}) == len(results) == 2
+    (after,) = run_of(sarif_of(lint_dir(main_tf.parent)))["results"]
+    assert after["partialFingerprints"] == before["partialFingerprints"]
+    line_before = before["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert after["locations"][0]["physicalLocation"]["region"]["startLine"] == line_before + unrelated.count("\n")
 
 
 def test_beyond_the_result_limit_the_most_severe_are_kept_and_the_rest_counted(tmp_path: Path) -> None:
@@ -283,18 +279,19 @@ def test_github_result_limit_with_real_numbers_still_fails_the_build(
 
 
 def test_a_report_written_to_a_file_prints_a_summary_on_stderr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    write_module(tmp_path / "stack", broken=True)
     out = tmp_path / "out.sarif"
     with pytest.raises(SystemExit) as stopped:
-        main([str(FIXTURES / "csv_file"), "--format", "sarif", "-o", str(out), "--no-cache"])
+        main([str(tmp_path / "stack"), "--format", "sarif", "-o", str(out), "--no-cache"])
     captured = capsys.readouterr()
     assert stopped.value.code == 1
     assert captured.out == ""
-    assert captured.err == f"ddblint: 2 problems (2 warnings) in 1 file; report written to {out}\n"
+    assert captured.err == f"ddblint: 2 problems (1 error, 1 warning) in 2 files; report written to {out}\n"
     assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"
     with pytest.raises(SystemExit):
-        main([str(FIXTURES / "csv_file"), "--format", "sarif", "-o", str(out), "--no-cache", "--quiet"])
+        main([str(tmp_path / "stack"), "--format", "sarif", "-o", str(out), "--no-cache", "--quiet"])
     assert capsys.readouterr().err == ""
 
 
@@ -360,9 +357,10 @@ def test_the_multitool_finds_no_error_or_warning_in_any_fixture_report(tmp_path:
         path = tmp_path / f"{fixture.name}.sarif"
         path.write_text(sarif_text(lint_dir(fixture), replace(OPTIONS, sarif_category="ddblint/ci")), encoding="utf-8")
         logs.append(path)
-    special = lint_dir(make_repo(tmp_path, "csv_file", under="my stacks/é"))
-    first, second = special.findings
-    special.findings[:] = [first.suppressed_by(Suppression("inSource", "reviewed", f"{first.span.path}:3")), second]
+    special_repo = git_repo(tmp_path)
+    main_tf = write_module(special_repo / "my stacks" / "é", broken=True)
+    special = lint_dir(special_repo)
+    special.findings[-1] = special.findings[-1].suppressed_by(Suppression("inSource", "reviewed", f"{main_tf}:11"))
     trimmed = tmp_path / "special-trimmed.sarif"
     trimmed.write_text(sarif_text(special, OPTIONS, UploadLimits(max_results=1)), encoding="utf-8")
     control = tmp_path / "control.sarif"
