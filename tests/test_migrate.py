@@ -112,8 +112,12 @@ def test_write_creates_a_new_file_and_leaves_the_tf_files_alone(tmp_path: Path) 
     written = (module / MIGRATION_FILE).read_text()
     assert written.count("removed {") == 2
     assert "from = aws_dynamodb_table_item.zones" in written
+    assert "#   aws_dynamodb_table_item.zones (main.tf:21)" in written  # relative to the module, not the cwd
     assert (module / "main.tf").read_bytes() == original
     assert f"{MIGRATION_FILE}  2 removed block(s)" in stdout
+    code, stdout, _ = run_ddblint("migrate", str(module), "--out", str(tmp_path / "seed"), "--write")
+    assert code == 0
+    assert f"{MIGRATION_FILE} (unchanged)  2 removed block(s)" in stdout
 
 
 def test_written_terraform_is_formatted(tmp_path: Path) -> None:

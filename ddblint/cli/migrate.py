@@ -72,7 +72,7 @@ def _migrate(
     files = seed_files(plan.tables, out)
     if write:
         for root, migrated in by_root(plan.migrated).items():
-            places = {c.item_set.address: resource_place(c, cwd) for c in migrated}
+            places = {c.item_set.address: resource_place(c, root) for c in migrated}
             files.append(PlannedFile(Path(root) / MIGRATION_FILE, migration_file(migrated, places)))
     states = write_all(files)
     sys.stdout.write(render_migration(MigrationReport(plan, out, states, write, cwd)))
