@@ -31,6 +31,12 @@ def test_wheel_contains_every_catalog_file(wheel: Path) -> None:
     assert expected and expected <= shipped
 
 
+def test_wheel_contains_every_module_of_the_source_tree(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = {p.relative_to(PROJECT).as_posix() for p in (PROJECT / "ddblint").rglob("*.py")}
+    assert sources - names == set()
+
+
 def test_installed_wheel_reads_its_catalog_and_lints(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
