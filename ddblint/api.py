@@ -6,9 +6,11 @@ Data flows one way: discover, prefilter, parse, model, evaluate, check, filter.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 
+from ddblint.baseline import BaselineEntry
 from ddblint.discover import (
     Discovery,
     ModuleBytes,
@@ -20,6 +22,7 @@ from ddblint.discover import (
 )
 from ddblint.engine import InternalError, run_checks
 from ddblint.expand import analyse
+from ddblint.filter import filter_findings
 from ddblint.findings import Finding
 from ddblint.model import Analysis, Module, build_module
 from ddblint.schedule import parse_many
@@ -39,6 +42,7 @@ class Result:
     modules_parsed: int = 0
     item_sets: int = 0
     analysis: Analysis | None = None
+    stale_baseline: list[BaselineEntry] = field(default_factory=list)  # entries no finding matched
 
     @property
     def has_items(self) -> bool:
@@ -96,7 +100,10 @@ def _byte_scan(discovery: Discovery, source: _ModuleSource, settings: Settings) 
     return scanned
 
 
-def lint(paths: list[str], settings: Settings | None = None, root: str | None = None) -> Result:
+def lint(
+    paths: list[str], settings: Settings | None = None, root: str | None = None, today: datetime.date | None = None
+) -> Result:
+    """Lint ``paths``; ``today`` (default: the real date) decides which ``until=`` suppressions expired."""
     settings = settings or Settings()
     discovery = discover(paths or ["."], settings.exclude, root)
     requested = set(discovery.modules)
@@ -110,15 +117,17 @@ def lint(paths: list[str], settings: Settings | None = None, root: str | None = 
     analysis = analyse(modules, roots, discovery.root, source)
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
     findings, errors = run_checks(analysis, settings)
+    filtered = filter_findings(findings, analysis, settings, today)
     return Result(
         root=discovery.root,
-        findings=findings,
-        internal_errors=errors,
+        findings=filtered.findings,
+        internal_errors=errors + filtered.internal_errors,
         files_seen=sum(len(files) for d, files in discovery.modules.items() if d in requested),
         modules_seen=len(requested),
         modules_parsed=len(modules),
         item_sets=len(analysis.item_sets),
         analysis=analysis,
+        stale_baseline=filtered.stale_baseline,
     )
 
 

@@ -6,15 +6,15 @@ to the file it was looking at, and the other checks and modules go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ddblint.catalog import load_catalog
 from ddblint.findings import Finding
 from ddblint.model import Analysis
-from ddblint.rules import load_checks
-from ddblint.settings import Settings
+from ddblint.rules import RegisteredCheck, load_checks
+from ddblint.settings import PathRules, Settings
 
 
 @dataclass(frozen=True)
@@ -49,31 +49,53 @@ def _subject_path(subject: Any) -> str:
 
 
 def run_checks(analysis: Analysis, settings: Settings) -> tuple[list[Finding], list[InternalError]]:
+    """Run the checks over the model (every subject but those the filter stage hands over)."""
+    checks = [c for c in load_checks().values() if not c.after_filter]
+    return check_subjects(checks, lambda kind: _subjects(analysis, kind), settings)
+
+
+def run_filter_checks(
+    subjects: Mapping[str, Sequence[Any]], settings: Settings
+) -> tuple[list[Finding], list[InternalError]]:
+    """Run the checks whose subjects the filter stage builds (suppression records), by subject kind."""
+    checks = [c for c in load_checks().values() if c.after_filter]
+    return check_subjects(checks, lambda kind: subjects.get(kind, ()), settings)
+
+
+def check_subjects(
+    checks: Iterable[RegisteredCheck], subjects_of: Callable[[str], Iterable[Any]], settings: Settings
+) -> tuple[list[Finding], list[InternalError]]:
+    """Run ``checks`` over their subjects with per-file options, selection and severity.
+
+    A check runs with the options in force for its subject's file; each hit is
+    kept only if its own file selects the rule, with that file's severity.
+    """
     catalog = load_catalog()
+    rules_for = _PathRulesCache(settings)
     findings: dict[tuple[str, Any, str, str], Finding] = {}
     errors: list[InternalError] = []
-    for rule_id, check in sorted(load_checks().items()):
-        if not settings.selects(rule_id):
+    for check in sorted(checks, key=lambda c: c.rule_id):
+        rule_id = check.rule_id
+        if not settings.may_select(rule_id):
             continue
         doc = catalog[rule_id]
-        options = settings.options_for(rule_id, doc.option_defaults())
-        severity = settings.severities.get(rule_id, doc.severity)
-        for subject in _subjects(analysis, check.subject):
+        for subject in subjects_of(check.subject):
+            path = _subject_path(subject)
+            options = rules_for(path).options(rule_id, doc.option_defaults())
             try:
                 hits = list(check.function(subject, options))
             except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run
                 import traceback
 
-                errors.append(
-                    InternalError(
-                        _subject_path(subject), rule_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()
-                    )
-                )
+                errors.append(InternalError(path, rule_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
                 continue
             for hit in hits:
+                rules = rules_for(hit.span.path)
+                if not rules.selects(rule_id):
+                    continue
                 finding = Finding(
                     rule_id=rule_id,
-                    severity=severity,
+                    severity=rules.severity(rule_id, doc.severity),
                     message=hit.message,
                     span=hit.span,
                     address=hit.address,
@@ -83,3 +105,16 @@ def run_checks(analysis: Analysis, settings: Settings) -> tuple[list[Finding], l
                 )
                 findings.setdefault((rule_id, hit.span, hit.address, hit.message), finding)
     return sorted(findings.values(), key=Finding.sort_key), errors
+
+
+class _PathRulesCache:
+    """``settings.for_path`` memoised for one run: many findings share a file."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._by_path: dict[str, PathRules] = {}
+
+    def __call__(self, path: str) -> PathRules:
+        if path not in self._by_path:
+            self._by_path[path] = self._settings.for_path(path)
+        return self._by_path[path]

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from ddblint.cli import check, explain, migrate, state
+from ddblint.cli import check, config, explain, migrate, state
 
 app = typer.Typer(
     name="ddblint",
@@ -24,10 +24,11 @@ app = typer.Typer(
 app.command("check")(check.check)
 app.command("rule")(explain.rule)
 app.command("rules")(explain.rules)
+app.command("config")(config.config)
 app.command("migrate")(migrate.migrate)
 app.command("state")(state.state)
 
-SUBCOMMANDS = {"check", "rule", "rules", "migrate", "state"}
+SUBCOMMANDS = {"check", "rule", "rules", "config", "migrate", "state"}
 _TOP_LEVEL_FLAGS = {"--help", "-h", "--version"}
 
 

@@ -46,23 +46,61 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on stderr."),
     show_suppressed: bool = typer.Option(False, "--show-suppressed", help="Also print suppressed findings."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    config: Path | None = typer.Option(None, "--config", help="Use this config file instead of searching for one."),
+    isolated: bool = typer.Option(False, "--isolated", help="Ignore config files: defaults and flags only."),
+    select: list[str] | None = typer.Option(None, "--select", help="Only these rules or prefixes (DDB001,DDB01)."),
+    extend_select: list[str] = typer.Option([], "--extend-select", help="Also these rules or prefixes."),
+    ignore: list[str] = typer.Option([], "--ignore", help="Not these rules or prefixes."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", help="Skip paths matching GLOB (replaces config)."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Suppress the findings recorded in FILE."),
+    write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Record today's findings in FILE."),
+    show_settings: bool = typer.Option(False, "--show-settings", help="Print the effective settings and exit."),
 ) -> None:
     """Lint Terraform files for aws_dynamodb_table_item misuse."""
+    from ddblint.baseline import BaselineError
+    from ddblint.config import CommandLine, describe, effective_settings, with_baseline
+    from ddblint.config_source import ConfigError
     from ddblint.discover import UsageError
 
     targets = [str(p) for p in (paths or [Path(".")])]
+    command_line = CommandLine(
+        config=str(config) if config else None,
+        isolated=isolated,
+        select=tuple(select) if select is not None else None,
+        extend_select=tuple(extend_select),
+        ignore=tuple(ignore),
+        exclude=tuple(exclude) if exclude is not None else None,
+        fail_on=fail_on.value if fail_on is not None else None,
+        baseline=str(baseline) if baseline else None,
+        max_items=max_items,
+        var_files=tuple(str(v) for v in var_file),
+        jobs=jobs,
+        cache=not no_cache,
+    )
     try:
-        settings = _settings(fail_on, max_items, var_file, jobs, no_cache)
-    except ValueError as exc:
+        effective = effective_settings(targets, command_line)
+    except ConfigError as exc:
         raise typer.Exit(fail(str(exc))) from None
+    if show_settings:
+        sys.stdout.write(describe(effective))
+        raise typer.Exit(EXIT_OK)
+    if write_baseline is not None:
+        effective = with_baseline(effective, None)
+    settings = effective.settings
     try:
         result = _lint(targets, settings)
-    except UsageError as exc:
+    except (UsageError, BaselineError) as exc:
         raise typer.Exit(fail(str(exc))) from None
     except _Hcl2Mismatch as exc:
         raise typer.Exit(fail(str(exc))) from None
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         raise typer.Exit(report_internal_error(exc, debug)) from None
+    if write_baseline is not None:
+        raise typer.Exit(_write_baseline(result, write_baseline))
+    if result.stale_baseline and not quiet and settings.baseline:
+        from ddblint.baseline import stale_notice
+
+        sys.stderr.write(stale_notice(result.stale_baseline, settings.baseline))
     try:
         _report(result, output_format.value, output, sarif_category, show_suppressed, quiet)
     except OSError as exc:
@@ -74,23 +112,16 @@ class _Hcl2Mismatch(Exception):
     pass
 
 
-def _settings(
-    fail_on: FailOn | None, max_items: int | None, var_file: list[Path], jobs: int | None, no_cache: bool
-) -> Settings:
-    from ddblint.findings import Severity
-    from ddblint.settings import Settings
+def _write_baseline(result: Result, path: Path) -> int:
+    """Recording a baseline accepts today's findings: it does not fail the run."""
+    from ddblint.baseline import write_baseline
 
-    options = {"DDB001": {"max-items": max_items}} if max_items is not None else {}
-    gate: Severity | None = Severity.WARNING
-    if fail_on is not None:
-        gate = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
-    return Settings(
-        fail_on=gate,
-        rule_options=options,
-        var_files=tuple(str(v) for v in var_file),
-        jobs=jobs,
-        cache=not no_cache,
-    )
+    try:
+        count = write_baseline(str(path), result.findings)
+    except OSError as exc:
+        return fail(f"cannot write the baseline to {path}: {exc.strerror or exc}")
+    sys.stderr.write(f"ddblint: recorded {count} finding{'s' if count != 1 else ''} in {path}\n")
+    return EXIT_OK
 
 
 def _lint(targets: list[str], settings: Settings) -> Result:

@@ -2,7 +2,9 @@
 
 A check is a pure function. Its first parameter's type says what the engine
 hands it: a :class:`~ddblint.syntax.ParseProblem`, an
-:class:`~ddblint.model.ItemSet` or a :class:`~ddblint.model.TableLoad`.
+:class:`~ddblint.model.ItemSet` or a :class:`~ddblint.model.TableLoad`;
+or, for the rules about suppressions themselves (DDB090, DDB091), a
+:class:`~ddblint.suppressions.SuppressionUse` the filter stage builds.
 It yields :class:`Hit` values; the engine turns them into findings with the
 rule's id and configured severity. Checks never print, read files or look
 at configuration beyond their own options.
@@ -33,11 +35,21 @@ class Hit:
 Check = Callable[[Any, Mapping[str, Any]], Iterable[Hit]]
 
 
+# Subjects the filter stage builds after the model checks ran (what each
+# suppression comment or config entry ended up doing), not the model.
+FILTER_SUBJECTS = frozenset({"SuppressionUse"})
+
+
 @dataclass(frozen=True)
 class RegisteredCheck:
     rule_id: str
-    subject: str  # "ParseProblem", "ItemSet" or "TableLoad"
+    subject: str  # "ParseProblem", "ItemSet", "TableLoad", or a FILTER_SUBJECTS name
     function: Check
+
+    @property
+    def after_filter(self) -> bool:
+        """Run by the filter stage over suppression records, after the model checks."""
+        return self.subject in FILTER_SUBJECTS
 
 
 REGISTRY: dict[str, RegisteredCheck] = {}
@@ -48,6 +60,8 @@ RULE_MODULES = (
     "ddb001_too_many_items",
     "ddb002_items_from_data_file",
     "ddb003_unbounded_items",
+    "ddb090_unused_suppression",
+    "ddb091_suppression_without_reason",
 )
 
 

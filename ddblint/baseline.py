@@ -1,0 +1,146 @@
+"""Baselines: accept today's findings so that only new ones fail the build.
+
+A baseline file lists findings by rule, file, resource address and content
+fingerprint (:meth:`Finding.fingerprint`), never by line: code moving inside a
+file keeps its findings baselined, while a change to what was found (a
+``for_each`` that grew) makes a new fingerprint and a new finding. Paths are
+relative to the baseline file's own directory, so the file stays valid
+wherever the repository is checked out. The JSON is indented and sorted, so a
+refreshed baseline reviews well as a diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ddblint.atomic import atomic_writer
+from ddblint.findings import Finding
+
+BASELINE_VERSION = 1
+_ENTRY_FIELDS = ("file", "rule", "address", "fingerprint")
+
+
+class BaselineError(ValueError):
+    """A baseline file that cannot be read: a usage error (exit 2), naming the file and line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        shown = os.path.relpath(path) if os.path.isabs(path) else path
+        where = f"{shown}:{line}" if line is not None else shown
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, order=True)
+class BaselineEntry:
+    """One accepted finding; ``message`` is only there for people reading the file."""
+
+    file: str
+    rule: str
+    address: str
+    fingerprint: str
+    message: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.file, self.rule, self.address, self.fingerprint)
+
+    def as_json(self) -> dict[str, str]:
+        return {**dict(zip(_ENTRY_FIELDS, self.key)), "message": self.message}
+
+
+def entry_for(finding: Finding, base_dir: str) -> BaselineEntry:
+    relative = os.path.relpath(finding.span.path, base_dir).replace(os.sep, "/")
+    return BaselineEntry(relative, finding.rule_id, finding.address, finding.fingerprint(relative), finding.message)
+
+
+def write_baseline(path: str, findings: Iterable[Finding]) -> int:
+    """Record every finding that is not suppressed otherwise; returns how many were written."""
+    base_dir = os.path.dirname(os.path.abspath(path))
+    entries = sorted(entry_for(f, base_dir) for f in findings if not f.suppressed)
+    document = {"version": BASELINE_VERSION, "findings": [e.as_json() for e in entries]}
+    with atomic_writer(path) as stream:
+        stream.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return len(entries)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    path: str  # absolute
+    entries: tuple[BaselineEntry, ...]
+
+    @property
+    def base_dir(self) -> str:
+        return os.path.dirname(self.path)
+
+
+def read_baseline(path: str) -> Baseline:
+    absolute = os.path.abspath(path)
+    try:
+        with open(absolute, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except FileNotFoundError:
+        raise BaselineError(path, "baseline file not found (create it with --write-baseline)") from None
+    except OSError as exc:
+        raise BaselineError(path, f"cannot read baseline: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise BaselineError(path, "baseline is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(path, f"invalid JSON: {exc.msg}", exc.lineno) from None
+    return Baseline(absolute, _entries(path, document))
+
+
+def _entries(path: str, document: object) -> tuple[BaselineEntry, ...]:
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        raise BaselineError(path, 'not a ddblint baseline (expected {"version": 1, "findings": [...]})')
+    if document.get("version") != BASELINE_VERSION:
+        raise BaselineError(path, f"baseline version {document.get('version')!r} is not {BASELINE_VERSION}")
+    entries = []
+    for number, raw in enumerate(document["findings"], start=1):
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in _ENTRY_FIELDS):
+            raise BaselineError(path, f"finding #{number} needs string fields {', '.join(_ENTRY_FIELDS)}")
+        entries.append(
+            BaselineEntry(raw["file"], raw["rule"], raw["address"], raw["fingerprint"], str(raw.get("message", "")))
+        )
+    return tuple(entries)
+
+
+class BaselineMatcher:
+    """Matches findings to baseline entries, each entry at most once (two equal findings need two entries)."""
+
+    def __init__(self, baseline: Baseline) -> None:
+        self._baseline = baseline
+        self._unclaimed = Counter(e.key for e in baseline.entries)
+
+    def claim(self, finding: Finding) -> bool:
+        key = entry_for(finding, self._baseline.base_dir).key
+        if self._unclaimed[key] <= 0:
+            return False
+        self._unclaimed[key] -= 1
+        return True
+
+    def stale(self, linted_files: set[str]) -> list[BaselineEntry]:
+        """Unclaimed entries of files linted in this run; files outside the run are not judged."""
+        remaining = Counter(self._unclaimed)
+        stale = []
+        for entry in sorted(self._baseline.entries):
+            absolute = os.path.normpath(os.path.join(self._baseline.base_dir, entry.file))
+            if remaining[entry.key] > 0 and absolute in linted_files:
+                remaining[entry.key] -= 1
+                stale.append(entry)
+        return stale
+
+
+def stale_notice(entries: list[BaselineEntry], baseline_path: str) -> str:
+    """Stale entries are told on stderr, not reported as findings: the code is fine, the baseline is old."""
+    shown = os.path.relpath(baseline_path)
+    count = len(entries)
+    entries_match = "entry no longer matches" if count == 1 else "entries no longer match"
+    lines = [
+        f"ddblint: {count} {entries_match} a finding in baseline {shown} "
+        "(fixed, or changed so that it is a new finding); refresh it with --write-baseline:"
+    ]
+    lines += [f"  {e.file}: {e.rule} {e.address or '(no resource)'}" for e in entries]
+    return "\n".join(lines) + "\n"
