@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from ddblint.baseline import BaselineEntry
+from ddblint.callers import find_callers, subject_findings
 from ddblint.discover import (
     Discovery,
     ModuleBytes,
@@ -63,11 +64,11 @@ class _ModuleSource:
             return self._discovery.modules[directory]
         if not os.path.isdir(directory):
             return []
-        root = self._discovery.root
+        reach = self._discovery.reach
         real = os.path.realpath(directory)
-        if real != root and not real.startswith(root + os.sep):
+        if real != reach and not real.startswith(reach + os.sep):
             return []
-        files = list_module_files(directory, root, self._settings.exclude)
+        files = list_module_files(directory, self._discovery.root, self._settings.exclude)
         self._discovery.modules[directory] = files
         return files
 
@@ -110,13 +111,20 @@ def lint(
     source = _ModuleSource(discovery, settings)
     scanned = _byte_scan(discovery, source, settings)
     relevant = relevant_modules(scanned)
+    context = find_callers(discovery.file_modules & relevant, discovery.root, settings.exclude, settings.max_file_size)
+    if context:
+        discovery.modules.update(context)
+        scanned = _byte_scan(discovery, source, settings)
+        relevant = relevant_modules(scanned)
     callees = {target for d in relevant for target in scanned[d].local_sources}
-    roots = sorted(d for d in relevant if d in requested and d not in callees)
+    roots = sorted(d for d in relevant if (d in requested or d in context) and d not in callees)
     source.load_many(sorted(relevant))
     modules = {d: m for d in sorted(relevant) if (m := source(d)) is not None}
-    analysis = analyse(modules, roots, discovery.root, source)
+    analysis = analyse(modules, roots, discovery.reach, source)
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
     findings, errors = run_checks(analysis, settings)
+    if context:
+        findings = subject_findings(findings, requested, scanned)
     filtered = filter_findings(findings, analysis, settings, today)
     return Result(
         root=discovery.root,

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ddblint.repo_root import find_repo_root
 from ddblint.syntax import ParseProblem
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
@@ -50,6 +51,11 @@ class Discovery:
     modules: dict[str, list[str]] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     requested: set[str] = field(default_factory=set)  # module dirs named by the user's paths
+    file_modules: set[str] = field(default_factory=set)  # module dirs of named files (the pre-commit case)
+    reach: str = ""  # how far module calls and file() may reach (default: root); see _reach()
+
+    def __post_init__(self) -> None:
+        self.reach = self.reach or self.root
 
 
 def common_root(paths: Iterable[str]) -> str:
@@ -72,8 +78,20 @@ def discover(paths: list[str], excludes: Iterable[str] = (), root: str | None = 
         else:
             directory = os.path.dirname(path)
             found.requested.add(directory)
+            found.file_modules.add(directory)
             _add_directory_files(directory, found, patterns)
+    found.reach = _reach(found)
     return found
+
+
+def _reach(found: Discovery) -> str:
+    """The scan root, or the git repository holding it when files are named.
+
+    Named files are the pre-commit case: their modules call ``../../modules/x``
+    and read data files beside their callers, which a root confined to the files'
+    own directories would cut off. Excludes stay relative to the scan root.
+    """
+    return find_repo_root(found.root) if found.file_modules else found.root
 
 
 def _excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
