@@ -11,10 +11,12 @@ import os
 from dataclasses import dataclass, field
 
 from ddblint.baseline import BaselineEntry
+from ddblint.cache import Cache, open_cache
 from ddblint.callers import find_callers, subject_findings
 from ddblint.discover import (
     Discovery,
     ModuleBytes,
+    ScanMemo,
     discover,
     is_auto_loaded,
     list_module_files,
@@ -22,11 +24,15 @@ from ddblint.discover import (
     scan_bytes,
 )
 from ddblint.engine import InternalError, run_checks
-from ddblint.expand import analyse
+from ddblint.expand import RootAnalyser, RootAnalysis, analyse, analyse_root
 from ddblint.filter import filter_findings
 from ddblint.findings import Finding
 from ddblint.model import Analysis, Module, build_module
-from ddblint.schedule import parse_many
+from ddblint.progress import Progress
+from ddblint.root_cache import RootCache
+from ddblint.root_checks import run_checks_by_root
+from ddblint.scan_memo import FileScanMemo
+from ddblint.schedule import FileParser
 from ddblint.settings import Settings
 from ddblint.syntax import ParseProblem
 
@@ -53,9 +59,10 @@ class Result:
 class _ModuleSource:
     """Parses module directories on demand, so callees outside the given paths still load."""
 
-    def __init__(self, discovery: Discovery, settings: Settings) -> None:
+    def __init__(self, discovery: Discovery, settings: Settings, parser: FileParser) -> None:
         self._discovery = discovery
         self._settings = settings
+        self._parser = parser
         self._cache: dict[str, Module | None] = {}
         self._var_files = [os.path.abspath(v) for v in settings.var_files]
 
@@ -74,12 +81,23 @@ class _ModuleSource:
 
     def load_many(self, directories: list[str]) -> None:
         wanted = {d: [f for f in self.files_of(d) if is_auto_loaded(os.path.basename(f))] for d in directories}
-        parsed = parse_many([f for files in wanted.values() for f in files] + self._var_files, self._settings)
+        parsed = self._parser.parse([f for files in wanted.values() for f in files] + self._var_files)
         var_files = [parsed[v] for v in self._var_files]
         for directory, files in wanted.items():
-            is_root_var_scope = directory in self._discovery.requested
-            extra = var_files if is_root_var_scope else []
+            extra = var_files if self.gets_var_files(directory) else []
             self._cache[directory] = build_module(directory, [parsed[f] for f in files], extra)
+
+    def gets_var_files(self, directory: str) -> bool:
+        """``--var-file`` values apply to the module directories the user asked for."""
+        return directory in self._discovery.requested
+
+    @property
+    def var_files(self) -> list[str]:
+        return self._var_files
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return self._parser.digests
 
     def __call__(self, directory: str) -> Module | None:
         if directory not in self._cache:
@@ -87,7 +105,9 @@ class _ModuleSource:
         return self._cache[directory]
 
 
-def _byte_scan(discovery: Discovery, source: _ModuleSource, settings: Settings) -> dict[str, ModuleBytes]:
+def _byte_scan(
+    discovery: Discovery, source: _ModuleSource, settings: Settings, memo: ScanMemo | None = None
+) -> dict[str, ModuleBytes]:
     """Scan the given modules and, transitively, the local modules they call."""
     scanned: dict[str, ModuleBytes] = {}
     pending = list(discovery.modules)
@@ -95,34 +115,50 @@ def _byte_scan(discovery: Discovery, source: _ModuleSource, settings: Settings) 
         directory = pending.pop()
         if directory in scanned:
             continue
-        info = scan_bytes(directory, source.files_of(directory), settings.max_file_size)
+        info = scan_bytes(directory, source.files_of(directory), settings.max_file_size, memo)
         scanned[directory] = info
         pending.extend(d for d in info.local_sources if d not in scanned and source.files_of(d))
     return scanned
 
 
 def lint(
-    paths: list[str], settings: Settings | None = None, root: str | None = None, today: datetime.date | None = None
+    paths: list[str],
+    settings: Settings | None = None,
+    root: str | None = None,
+    today: datetime.date | None = None,
+    progress: Progress | None = None,
 ) -> Result:
     """Lint ``paths``; ``today`` (default: the real date) decides which ``until=`` suppressions expired."""
     settings = settings or Settings()
+    progress = progress or Progress()
     discovery = discover(paths or ["."], settings.exclude, root)
     requested = set(discovery.modules)
-    source = _ModuleSource(discovery, settings)
-    scanned = _byte_scan(discovery, source, settings)
+    progress.discovered(len(requested))
+    cache = open_cache(settings.cache, settings.cache_dir)
+    source = _ModuleSource(discovery, settings, FileParser(settings, cache, progress))
+    memo = FileScanMemo(cache, discovery.root) if cache is not None else None
+    scanned = _byte_scan(discovery, source, settings, memo)
     relevant = relevant_modules(scanned)
     context = find_callers(discovery.file_modules & relevant, discovery.root, settings.exclude, settings.max_file_size)
     if context:
         discovery.modules.update(context)
-        scanned = _byte_scan(discovery, source, settings)
+        scanned = _byte_scan(discovery, source, settings, memo)
         relevant = relevant_modules(scanned)
+    if memo is not None:
+        memo.save()
     callees = {target for d in relevant for target in scanned[d].local_sources}
     roots = sorted(d for d in relevant if (d in requested or d in context) and d not in callees)
     source.load_many(sorted(relevant))
     modules = {d: m for d in sorted(relevant) if (m := source(d)) is not None}
-    analysis = analyse(modules, roots, discovery.reach, source)
+    root_cache = _root_cache(cache, discovery.reach, source)
+    progress.checking(len(roots))
+    analyser = _counted(root_cache, discovery.reach, source, progress)
+    analysis = analyse(modules, roots, discovery.reach, source, analyser)
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
-    findings, errors = run_checks(analysis, settings)
+    if cache is None or root_cache is None:
+        findings, errors = run_checks(analysis, settings)
+    else:
+        findings, errors = run_checks_by_root(analysis, settings, cache, root_cache.analysis_keys)
     if context:
         findings = subject_findings(findings, requested, scanned)
     filtered = filter_findings(findings, analysis, settings, today)
@@ -137,6 +173,23 @@ def lint(
         analysis=analysis,
         stale_baseline=filtered.stale_baseline,
     )
+
+
+def _root_cache(cache: Cache | None, scan_root: str, source: _ModuleSource) -> RootCache | None:
+    if cache is None:
+        return None
+    return RootCache(cache, scan_root, source, source.digests, source.var_files, source.gets_var_files)
+
+
+def _counted(root_cache: RootCache | None, scan_root: str, source: _ModuleSource, progress: Progress) -> RootAnalyser:
+    """Analyse each root module (through the cache when there is one), counting progress."""
+
+    def analyse_one(module: Module, root: str) -> RootAnalysis:
+        part = analyse_root(module, root, scan_root, source) if root_cache is None else root_cache(module, root)
+        progress.checked(1)
+        return part
+
+    return analyse_one
 
 
 def _unique_problems(problems: list[ParseProblem]) -> list[ParseProblem]:

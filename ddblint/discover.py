@@ -14,13 +14,16 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from ddblint.parse import read_prefix
 from ddblint.repo_root import find_repo_root
 from ddblint.syntax import ParseProblem
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
 ITEM_MARKER = b"aws_dynamodb_table_item"
-_SOURCE_RE = re.compile(rb"""["']?source["']?\s*[:=]\s*"(\.\.?/[^"]*)\"""")
+# Starts with the literal word so the regex engine can skip ahead with a fast substring search.
+_SOURCE_RE = re.compile(rb"""source["']?\s*[:=]\s*"(\.\.?/[^"]*)\"""")
 
 
 class UsageError(Exception):
@@ -109,11 +112,14 @@ def _inside(real: str, root: str) -> bool:
 
 
 def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set[str]) -> None:
-    """Depth-first walk; ``seen`` holds real paths so a symlink loop is entered once."""
-    stack = [directory]
+    """Depth-first walk; ``seen`` holds real paths so a symlink loop is entered once.
+
+    A real path is resolved only for symlinked directories; a plain subdirectory's
+    real path is its parent's plus its name, which saves a system call per path part.
+    """
+    stack = [(directory, os.path.realpath(directory))]
     while stack:
-        current = stack.pop()
-        real = os.path.realpath(current)
+        current, real = stack.pop()
         if real in seen:
             continue
         seen.add(real)
@@ -131,7 +137,9 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
             try:
                 if entry.is_dir():
                     if entry.name not in SKIPPED_DIRS:
-                        stack.append(entry.path)
+                        linked = entry.is_symlink()
+                        child_real = os.path.realpath(entry.path) if linked else os.path.join(real, entry.name)
+                        stack.append((entry.path, child_real))
                 elif entry.is_file() and is_terraform_file(entry.name):
                     if entry.is_symlink() and not _inside(os.path.realpath(entry.path), found.root):
                         continue
@@ -181,24 +189,49 @@ class ModuleBytes:
     local_sources: tuple[str, ...]  # absolute directories of ``./`` and ``../`` module sources
 
 
-def scan_bytes(directory: str, files: list[str], max_bytes: int) -> ModuleBytes:
+@dataclass(frozen=True)
+class FileBytes:
+    """What the prefilter learns from one file: does it name the item type, which local sources does it spell."""
+
+    mentions_items: bool
+    sources: tuple[str, ...]  # as written: "./x", "../modules/y"
+
+
+class ScanMemo(Protocol):
+    """Remembers :class:`FileBytes` of files that have not changed since an earlier run."""
+
+    def get(self, path: str) -> FileBytes | None: ...
+
+    def put(self, path: str, found: FileBytes) -> None: ...
+
+
+def scan_file(data: bytes) -> FileBytes:
+    sources: tuple[str, ...] = ()
+    if b"source" in data:
+        sources = tuple(m.group(1).decode("utf-8", "replace") for m in _SOURCE_RE.finditer(data))
+    return FileBytes(ITEM_MARKER in data, sources)
+
+
+def scan_bytes(directory: str, files: list[str], max_bytes: int, memo: ScanMemo | None = None) -> ModuleBytes:
     mentions = False
     sources: list[str] = []
     for path in files:
         if not path.endswith((".tf", ".tf.json")):
             continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except OSError:
-            mentions = True  # unreadable: let the parser report it
-            continue
-        if ITEM_MARKER in data:
-            mentions = True
-        if b"source" in data:
-            for match in _SOURCE_RE.finditer(data):
-                target = match.group(1).decode("utf-8", "replace")
-                sources.append(os.path.normpath(os.path.join(directory, target)))
+        found = memo.get(path) if memo is not None else None
+        if found is None:
+            try:
+                data = read_prefix(path, max_bytes)
+            except OSError:
+                data = None
+            if data is None or len(data) > max_bytes:
+                mentions = True  # unreadable or too large to scan: let the parser report it
+                continue
+            found = scan_file(data)
+            if memo is not None:
+                memo.put(path, found)
+        mentions = mentions or found.mentions_items
+        sources.extend(os.path.normpath(os.path.join(directory, target)) for target in found.sources)
     return ModuleBytes(mentions, tuple(dict.fromkeys(sources)))
 
 

@@ -47,7 +47,11 @@ class Trace:
 
 
 class FileGateway:
-    """The only door to the disk for ``file()`` and friends: confined to the scan root."""
+    """The only door to the disk for ``file()`` and friends: confined to the scan root.
+
+    Every question an evaluation asks the disk goes through one of its four
+    methods, so a cached analysis can be checked by asking them again.
+    """
 
     def __init__(self, root_limit: str) -> None:
         self.root_limit = os.path.realpath(root_limit)
@@ -74,6 +78,21 @@ class FileGateway:
             result = Unknown(f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}", shown)
         self._cache[real] = result
         return result
+
+    def is_file(self, real: str) -> bool:
+        return os.path.isfile(real)
+
+    def glob(self, real: str, pattern: str) -> list[str] | Unknown:
+        """Files under ``real`` matching ``pattern``, as sorted ``/``-separated relative paths."""
+        from ddblint.fileset import MAX_ENTRIES, PatternError, match_files
+
+        try:
+            found = match_files(real, pattern)
+        except PatternError as exc:
+            return Unknown(f"fileset(): {exc}", pattern)
+        if found is None:
+            return Unknown(f"fileset() would look at more than {MAX_ENTRIES:,} files", pattern)
+        return found
 
 
 @dataclass
@@ -494,16 +513,13 @@ class _FilesForEvaluator:
 
     def exists(self, path: str) -> bool | Unknown:
         real = self._resolve(path)
-        return real if isinstance(real, Unknown) else os.path.isfile(real)
+        return real if isinstance(real, Unknown) else self._evaluator.scope.gateway.is_file(real)
 
     def glob(self, directory: str, pattern: str) -> list[str] | Unknown:
-        import glob as globbing
-
         real = self._resolve(directory)
         if isinstance(real, Unknown):
             return real
-        matches = globbing.glob(pattern, root_dir=real, recursive=True)
-        return sorted(m.replace(os.sep, "/") for m in matches if os.path.isfile(os.path.join(real, m)))
+        return self._evaluator.scope.gateway.glob(real, pattern)
 
     def note_data_file(self, path: str, via: str) -> None:
         trace = self._evaluator.trace

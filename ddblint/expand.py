@@ -59,28 +59,55 @@ class _Collected:
     problems: list[ParseProblem] = field(default_factory=list)
 
 
+@dataclass
+class RootAnalysis:
+    """What one root module contributes to the analysis; plain values, so it can be cached."""
+
+    tables: list[Table]
+    item_sets: list[ItemSet]
+    problems: list[ParseProblem]
+    loads: list[TableLoad]
+
+
+# Analyses one root module (with the directory it is in); replaceable, e.g. by a cached version.
+RootAnalyser = Callable[[Module, str], RootAnalysis]
+
+
 def analyse(
     modules: dict[str, Module],
     roots: list[str],
     scan_root: str,
     load_module: ModuleLoader,
+    analyse_one: RootAnalyser | None = None,
 ) -> Analysis:
     analysis = Analysis(modules=list(modules.values()))
     for module in modules.values():
         analysis.problems.extend(module.problems)
     for root in roots:
-        collected = _Collected()
-        gateway = FileGateway(scan_root)
-        module = modules[root]
-        variables = _root_variables(module, root, gateway)
-        _instantiate(module, "", variables, ONE, root, gateway, load_module, [root], collected)
-        sets = _resolve_tables(collected)
-        analysis.tables.extend(collected.tables)
-        analysis.item_sets.extend(sets)
-        analysis.problems.extend(collected.problems)
-        analysis.loads.extend(_loads(root, sets))
+        if analyse_one is None:
+            part = analyse_root(modules[root], root, scan_root, load_module)
+        else:
+            part = analyse_one(modules[root], root)
+        analysis.tables.extend(part.tables)
+        analysis.item_sets.extend(part.item_sets)
+        analysis.problems.extend(part.problems)
+        analysis.loads.extend(part.loads)
     analysis.tables = _unique(analysis.tables, key=lambda t: (t.address, t.span))
     return analysis
+
+
+def analyse_root(
+    module: Module, root: str, scan_root: str, load_module: ModuleLoader, gateway: FileGateway | None = None
+) -> RootAnalysis:
+    """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk."""
+    collected = _Collected()
+    gateway = gateway or FileGateway(scan_root)
+    variables = _root_variables(module, root, gateway)
+    _instantiate(module, "", variables, ONE, root, gateway, load_module, [root], collected)
+    sets = _resolve_tables(collected)
+    return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
+
+
 
 
 def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import signal
 import sys
@@ -60,15 +61,36 @@ def _deep_recursion() -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
-def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, ParseProblem | None]:
-    """The file's text, or the reason it cannot be linted as text."""
+class TimeoutProblem(ParseProblem):
+    """The parser ran out of time: a verdict about this run's machine, not the file, so never cached."""
+
+
+def read_prefix(path: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a file, allocating no more than the file needs.
+
+    ``read(max_bytes + 1)`` would allocate the whole limit for every small file.
+    """
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        return handle.read() if size <= max_bytes else handle.read(max_bytes + 1)
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes | None, ParseProblem | None]:
+    """The file's bytes, or why it cannot be read within the size limit."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = read_prefix(path, max_bytes)
     except OSError as exc:
         return None, ParseProblem(path, f"cannot read file: {exc.strerror or exc}")
     if len(data) > max_bytes:
         return None, ParseProblem(path, f"file is larger than the {max_bytes:,}-byte limit (max-file-size); skipped")
+    return data, None
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, ParseProblem | None]:
+    """The file's text, or the reason it cannot be linted as text."""
+    data, problem = read_bytes(path, max_bytes)
+    if data is None:
+        return None, problem
     return decode(path, data)
 
 
@@ -86,7 +108,15 @@ def decode(path: str, data: bytes) -> tuple[str | None, ParseProblem | None]:
 
 
 def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
-    text, problem = read_text(path, max_bytes)
+    data, problem = read_bytes(path, max_bytes)
+    if data is None:
+        return ParsedFile(path, problem=problem)
+    return parse_bytes(path, data, time_budget)
+
+
+def parse_bytes(path: str, data: bytes, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    """Parse bytes already read (and hashed) by the caller, so the result matches that content."""
+    text, problem = decode(path, data)
     if text is None:
         return ParsedFile(path, problem=problem)
     return parse_text(path, text, time_budget)
@@ -108,7 +138,7 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
     except RecursionError:
         parsed.problem = ParseProblem(path, "expressions nest too deeply to analyse; skipped")
     except _ParseTimeout:
-        parsed.problem = ParseProblem(path, f"parsing took longer than {time_budget:g}s; skipped")
+        parsed.problem = TimeoutProblem(path, f"parsing took longer than {time_budget:g}s (parse-timeout); skipped")
     except MemoryError:
         parsed.problem = ParseProblem(path, "file is too large to analyse; skipped")
     if parsed.problem is not None:

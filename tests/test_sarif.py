@@ -262,7 +262,7 @@ def test_github_result_limit_with_real_numbers_still_fails_the_build(
     root = str(tmp_path)
     findings = synthetic(10, Severity.ERROR, root) + synthetic(25_000, Severity.WARNING, root)
     findings += synthetic(5, Severity.NOTE, root)
-    monkeypatch.setattr("ddblint.api.lint", lambda paths, settings: Result(root=root, findings=findings))
+    monkeypatch.setattr("ddblint.api.lint", lambda paths, settings, **_: Result(root=root, findings=findings))
     out = tmp_path / "big.sarif"
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stopped:

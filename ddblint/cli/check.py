@@ -42,7 +42,14 @@ def check(
     var_file: list[Path] = typer.Option([], "--var-file", help="Extra tfvars file for root modules (repeatable)."),
     sarif_category: str | None = typer.Option(None, "--sarif-category", help="SARIF automationDetails.id."),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parser processes (default: automatic)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the parse cache."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the cache."),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Keep the cache in DIR (default: user cache)."),
+    max_file_size: int | None = typer.Option(
+        None, "--max-file-size", min=1, help="Skip files larger than BYTES with a DDB000 finding (default 5 MiB)."
+    ),
+    parse_timeout: float | None = typer.Option(
+        None, "--parse-timeout", min=0.001, help="Seconds the parser may spend on one file (default 10)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on stderr."),
     show_suppressed: bool = typer.Option(False, "--show-suppressed", help="Also print suppressed findings."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
@@ -86,9 +93,9 @@ def check(
         raise typer.Exit(EXIT_OK)
     if write_baseline is not None:
         effective = with_baseline(effective, None)
-    settings = effective.settings
+    settings = _with_limits(effective.settings, cache_dir, max_file_size, parse_timeout)
     try:
-        result = _lint(targets, settings)
+        result = _lint(targets, settings, quiet)
     except (UsageError, BaselineError) as exc:
         raise typer.Exit(fail(str(exc))) from None
     except _Hcl2Mismatch as exc:
@@ -124,14 +131,39 @@ def _write_baseline(result: Result, path: Path) -> int:
     return EXIT_OK
 
 
-def _lint(targets: list[str], settings: Settings) -> Result:
+def _with_limits(
+    settings: Settings, cache_dir: Path | None, max_file_size: int | None, parse_timeout: float | None
+) -> Settings:
+    """Flags for where the cache lives and how much one file may cost win over the config file."""
+    from dataclasses import replace
+
+    if cache_dir is not None:
+        settings = replace(settings, cache_dir=str(cache_dir))
+    if max_file_size is not None:
+        settings = replace(settings, max_file_size=max_file_size)
+    if parse_timeout is not None:
+        settings = replace(settings, parse_time_budget=parse_timeout)
+    return settings
+
+
+def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:
+    import gc
+
     from ddblint.api import lint
     from ddblint.compat import ForeignHcl2Error
+    from ddblint.progress import progress_for
 
+    progress = progress_for(sys.stderr, quiet)
+    # A run builds objects that live until it ends, and almost no reference cycles:
+    # the collector's passes over a growing heap would only cost time.
+    gc.disable()
     try:
-        return lint(targets, settings)
+        return lint(targets, settings, progress=progress)
     except ForeignHcl2Error as exc:
         raise _Hcl2Mismatch(str(exc)) from None
+    finally:
+        gc.enable()
+        progress.close()
 
 
 def _report(

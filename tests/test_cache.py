@@ -1,0 +1,266 @@
+"""The cache: what a warm run reuses, what makes it look again, and how entries survive damage."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ddblint import cache as cache_module
+from ddblint import schedule
+from ddblint.api import Result, lint
+from ddblint.cache import Cache, default_directory, open_cache
+from ddblint.discover import FileBytes
+from ddblint.parse import TimeoutProblem
+from ddblint.scan_memo import FileScanMemo
+from ddblint.settings import Settings
+from ddblint.syntax import ParsedFile
+from tests.conftest import FIXTURES
+
+TABLE = """\
+resource "aws_dynamodb_table" "users" {
+  name     = "users"
+  hash_key = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+"""
+
+ITEMS_FROM_FILE = """\
+resource "aws_dynamodb_table_item" "user" {
+  for_each   = { for u in jsondecode(file("${path.module}/users.json")) : u.id => u }
+  table_name = aws_dynamodb_table.users.name
+  hash_key   = "id"
+  item       = jsonencode({ id = { S = each.key } })
+}
+"""
+
+ITEMS_FROM_FILESET = """\
+resource "aws_dynamodb_table_item" "user" {
+  for_each   = fileset("${path.module}/users", "*.json")
+  table_name = aws_dynamodb_table.users.name
+  hash_key   = "id"
+  item       = jsonencode({ id = { S = each.key } })
+}
+"""
+
+
+def outcome(result: Result) -> list[tuple[Any, ...]]:
+    """Everything a report could show, to compare runs exactly."""
+    findings = [(f.rule_id, f.severity, f.span, f.message, f.address, f.evidence, f.identity) for f in result.findings]
+    errors = [(e.rule_id, e.path, e.message) for e in result.internal_errors]
+    return [*findings, *errors]
+
+
+def cached(directory: Path, **options: Any) -> Settings:
+    return Settings(cache=True, cache_dir=str(directory), **options)
+
+
+@pytest.fixture
+def parsed_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every file the parser really parses (cache hits are not parses)."""
+    seen: list[str] = []
+    real = schedule.parse_bytes
+
+    def recording(path: str, data: bytes, time_budget: float) -> ParsedFile:
+        seen.append(Path(path).name)
+        return real(path, data, time_budget)
+
+    monkeypatch.setattr(schedule, "parse_bytes", recording)
+    return seen
+
+
+def write_users(module: Path, count: int) -> None:
+    users = ",".join(f'{{"id": "u{i}"}}' for i in range(count))
+    (module / "users.json").write_text(f"[{users}]")
+
+
+def test_a_warm_run_parses_nothing_and_finds_the_same(tmp_path: Path, parsed_paths: list[str]) -> None:
+    target = str(FIXTURES / "module_fanout")
+    cold = lint([target], cached(tmp_path))
+    assert parsed_paths, "the cold run parses"
+    parsed_paths.clear()
+    warm = lint([target], cached(tmp_path))
+    assert parsed_paths == []
+    assert outcome(warm) == outcome(cold) == outcome(lint([target], Settings(cache=False)))
+
+
+def test_only_the_changed_file_is_parsed_again(tmp_path: Path, parsed_paths: list[str]) -> None:
+    module = tmp_path / "repo"
+    module.mkdir()
+    (module / "tables.tf").write_text(TABLE)
+    (module / "items.tf").write_text(
+        'resource "aws_dynamodb_table_item" "slot" {\n  count = 50\n  table_name = aws_dynamodb_table.users.name\n'
+        '  hash_key = "id"\n  item = jsonencode({ id = { S = tostring(count.index) } })\n}\n'
+    )
+    settings = cached(tmp_path / "cache")
+    assert [f.rule_id for f in lint([str(module)], settings).findings].count("DDB001") == 1
+    parsed_paths.clear()
+    (module / "items.tf").write_text((module / "items.tf").read_text().replace("count = 50", "count = 5"))
+    again = lint([str(module)], settings)
+    assert parsed_paths == ["items.tf"]
+    assert "DDB001" not in [f.rule_id for f in again.findings]
+
+
+@pytest.mark.parametrize("layout", ["file", "fileset"])
+def test_a_changed_data_file_changes_the_cached_analysis(tmp_path: Path, layout: str) -> None:
+    module = tmp_path / "repo"
+    module.mkdir()
+    (module / "tables.tf").write_text(TABLE)
+    if layout == "file":
+        (module / "items.tf").write_text(ITEMS_FROM_FILE)
+        write_users(module, 20)
+    else:
+        (module / "items.tf").write_text(ITEMS_FROM_FILESET)
+        (module / "users").mkdir()
+        for i in range(20):
+            (module / "users" / f"u{i}.json").write_text("{}")
+    settings = cached(tmp_path / "cache")
+
+    def ddb001() -> list[str]:
+        return [f.message for f in lint([str(module)], settings).findings if f.rule_id == "DDB001"]
+
+    assert "writes 20 items" in ddb001()[0]
+    if layout == "file":
+        write_users(module, 30)
+    else:
+        for i in range(20, 30):
+            (module / "users" / f"u{i}.json").write_text("{}")
+    assert "writes 30 items" in ddb001()[0]
+
+
+def test_changed_settings_reach_findings_of_a_cached_analysis(tmp_path: Path) -> None:
+    target = str(FIXTURES / "count_50")
+    loose = cached(tmp_path, rule_options={"DDB001": {"max-items": 100}})
+    assert "DDB001" not in [f.rule_id for f in lint([target], loose).findings]
+    assert "DDB001" in [f.rule_id for f in lint([target], cached(tmp_path)).findings]
+    assert "DDB001" not in [f.rule_id for f in lint([target], loose).findings]
+
+
+def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths: list[str]) -> None:
+    target = str(FIXTURES / "json_file_1200")
+    expected = outcome(lint([target], cached(tmp_path)))
+    entries = [p for p in (tmp_path / cache_module.LAYOUT).rglob("*") if p.is_file()]
+    assert entries
+    for number, entry in enumerate(entries):
+        entry.write_bytes(b"" if number % 2 else b"\x80\x05not a pickle")
+    parsed_paths.clear()
+    assert outcome(lint([target], cached(tmp_path))) == expected
+    assert parsed_paths, "damaged parse entries count as missing"
+    for entry in entries:
+        pickle.loads(entry.read_bytes())  # rewritten whole
+
+
+def test_entries_of_other_code_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_paths: list[str]
+) -> None:
+    target = str(FIXTURES / "count_50")
+    lint([target], cached(tmp_path))
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: b"a later release")
+    parsed_paths.clear()
+    lint([target], cached(tmp_path))
+    assert parsed_paths == ["main.tf"]
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    lint([str(FIXTURES / "count_50")], Settings(cache=False, cache_dir=str(tmp_path)))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cache_directory_that_cannot_be_made_means_no_cache(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    assert open_cache(True, str(blocker / "cache")) is None
+    result = lint([str(FIXTURES / "count_50")], cached(blocker / "cache"))
+    assert [f.rule_id for f in result.findings] == ["DDB001"]
+
+
+def test_the_default_directory_is_the_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_directory() == str(tmp_path / "ddblint")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_directory() == os.path.join(os.path.expanduser("~"), ".cache", "ddblint")
+
+
+def test_a_parse_that_ran_out_of_time_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def too_slow(path: str, data: bytes, time_budget: float) -> ParsedFile:
+        return ParsedFile(path, problem=TimeoutProblem(path, "parsing took longer than 0.001s"))
+
+    monkeypatch.setattr(schedule, "parse_bytes", too_slow)
+    target = str(FIXTURES / "count_50")
+    assert [f.rule_id for f in lint([target], cached(tmp_path)).findings] == ["DDB000"]
+    monkeypatch.undo()
+    assert [f.rule_id for f in lint([target], cached(tmp_path)).findings] == ["DDB001"]
+
+
+def _store_repeatedly(directory: str, marker: int) -> None:
+    cache = Cache(directory)
+    for _ in range(30):
+        cache.store("race", "ab" + "0" * 38, [marker] * 200_000)
+
+
+def test_concurrent_writers_never_leave_a_partial_entry(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_store_repeatedly, args=(str(tmp_path), n)) for n in range(3)]
+    for writer in writers:
+        writer.start()
+    reader = Cache(str(tmp_path))
+    seen = set()
+    while any(w.is_alive() for w in writers):
+        value = reader.load("race", "ab" + "0" * 38)
+        if value is not None:
+            assert len(value) == 200_000 and len(set(value)) == 1
+            seen.add(value[0])
+    for writer in writers:
+        writer.join()
+        assert writer.exitcode == 0
+    assert seen and seen <= {0, 1, 2}
+    leftovers = [p.name for p in (tmp_path / cache_module.LAYOUT / "race").rglob("*") if p.is_file()]
+    assert leftovers == ["0" * 38]
+
+
+def test_the_prefilter_memo_notices_changed_files(tmp_path: Path) -> None:
+    file = tmp_path / "main.tf"
+    file.write_text('resource "aws_s3_bucket" "b" {}\n')
+    settled = time.time() - 60
+    os.utime(file, (settled, settled))
+    cache = Cache(str(tmp_path / "cache"))
+    first = FileScanMemo(cache, str(tmp_path))
+    assert first.get(str(file)) is None
+    first.put(str(file), FileBytes(False, ()))
+    first.save()
+    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) == FileBytes(False, ())
+    file.write_text('resource "aws_s3_bucket" "c" {}\n')  # same size, new mtime
+    os.utime(file, (settled + 1, settled + 1))
+    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) is None
+
+
+def test_the_prefilter_memo_does_not_trust_a_file_being_written(tmp_path: Path) -> None:
+    file = tmp_path / "main.tf"
+    file.write_text("# just written\n")
+    cache = Cache(str(tmp_path / "cache"))
+    memo = FileScanMemo(cache, str(tmp_path))
+    assert memo.get(str(file)) is None
+    memo.put(str(file), FileBytes(False, ()))
+    memo.save()
+    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) is None
+
+
+def test_a_module_that_gains_items_is_found_on_a_warm_run(tmp_path: Path) -> None:
+    module = tmp_path / "repo" / "app"
+    module.mkdir(parents=True)
+    main = module / "main.tf"
+    main.write_text('resource "aws_s3_bucket" "b" {}\n')
+    old = time.time() - 60
+    os.utime(main, (old, old))
+    settings = cached(tmp_path / "cache")
+    assert lint([str(tmp_path / "repo")], settings).findings == []
+    main.write_text((FIXTURES / "count_50" / "main.tf").read_text())
+    assert [f.rule_id for f in lint([str(tmp_path / "repo")], settings).findings] == ["DDB001"]
