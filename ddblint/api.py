@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ddblint.baseline import BaselineEntry
 from ddblint.cache import Cache, open_cache
@@ -29,12 +29,14 @@ from ddblint.filter import filter_findings
 from ddblint.findings import Finding
 from ddblint.model import Analysis, Module, build_module
 from ddblint.progress import Progress
+from ddblint.redact import Redactor, redactor_for
 from ddblint.root_cache import RootCache
 from ddblint.root_checks import run_checks_by_root
 from ddblint.scan_memo import FileScanMemo
 from ddblint.schedule import FileParser
 from ddblint.settings import Settings
 from ddblint.syntax import ParseProblem
+from ddblint.table_names import attach_tables_by_name
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Result:
     item_sets: int = 0
     analysis: Analysis | None = None
     stale_baseline: list[BaselineEntry] = field(default_factory=list)  # entries no finding matched
+    redact: Redactor = field(default_factory=Redactor)  # masks every secret found; reporters apply it to source text
 
     @property
     def has_items(self) -> bool:
@@ -104,6 +107,10 @@ class _ModuleSource:
             self.load_many([directory])
         return self._cache[directory]
 
+    def modules(self, directories: list[str]) -> list[Module]:
+        self.load_many([d for d in directories if d not in self._cache])
+        return [m for d in directories if (m := self._cache[d]) is not None]
+
 
 def _byte_scan(
     discovery: Discovery, source: _ModuleSource, settings: Settings, memo: ScanMemo | None = None
@@ -155,6 +162,7 @@ def lint(
     analyser = _counted(root_cache, discovery.reach, source, progress)
     analysis = analyse(modules, roots, discovery.reach, source, analyser)
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
+    attach_tables_by_name(analysis, discovery.modules, source.modules, discovery.reach, settings.max_file_size)
     if cache is None or root_cache is None:
         findings, errors = run_checks(analysis, settings)
     else:
@@ -162,16 +170,18 @@ def lint(
     if context:
         findings = subject_findings(findings, requested, scanned)
     filtered = filter_findings(findings, analysis, settings, today)
+    redact = redactor_for(analysis.item_sets)
     return Result(
         root=discovery.root,
-        findings=filtered.findings,
-        internal_errors=errors + filtered.internal_errors,
+        findings=[redact.finding(f) for f in filtered.findings],
+        internal_errors=[replace(e, message=redact(e.message)) for e in errors + filtered.internal_errors],
         files_seen=sum(len(files) for d, files in discovery.modules.items() if d in requested),
         modules_seen=len(requested),
         modules_parsed=len(modules),
         item_sets=len(analysis.item_sets),
         analysis=analysis,
         stale_baseline=filtered.stale_baseline,
+        redact=redact,
     )
 
 

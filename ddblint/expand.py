@@ -288,6 +288,13 @@ def _attribute_path(scope: ModuleScope, block: Block) -> str:
     return scope.module.dir
 
 
+def root_tables(module: Module, scan_root: str) -> list[Table]:
+    """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
+    gateway = FileGateway(scan_root)
+    scope = ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
+    return [_table(scope, resource) for resource in module.resources if resource.type == TABLE_TYPE]
+
+
 def _table(scope: ModuleScope, resource: Resource) -> Table:
     def literal(name: str) -> str | None:
         attribute = resource.attribute(name)
@@ -337,6 +344,7 @@ def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[It
         instances=tuple(evaluated),
         ignore_changes=_ignore_changes(resource.block),
         table_name_literal=literal_name,
+        table_name=table_ref if isinstance(table_ref, str) else None,
         nondeterministic=tuple(nondeterministic),
         total=total,
     )

@@ -221,6 +221,7 @@ class ItemSet:
     instances: tuple[ItemInstance, ...]
     ignore_changes: tuple[str, ...]
     table_name_literal: str | None = None
+    table_name: str | None = None  # ``table_name`` when it evaluates to a known string, literal or not
     nondeterministic: tuple[str, ...] = ()
     total: Count = ONE  # items over all module instances: what the table really receives
 

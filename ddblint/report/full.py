@@ -71,7 +71,7 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
             )
             console.print(f"    {escape(finding.message)}", soft_wrap=True)
             for number, text in _frame_lines(finding, sources):
-                console.print(f"    [dim]{number:>5} |[/] {escape(text)}")
+                console.print(f"    [dim]{number:>5} |[/] {escape(result.redact(text))}")
             console.print()
     _summary(console, shown, result, Table)
 

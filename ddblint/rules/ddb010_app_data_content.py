@@ -1,0 +1,46 @@
+"""DDB010 app-data-content: items whose attributes look like application records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.app_data import Signal, judge
+from ddblint.item_sets import decoded
+from ddblint.model import ItemSet
+from ddblint.rules import Hit, rule
+
+MAX_ATTRIBUTES_SHOWN = 4
+
+
+def _describe(category: str, found: list[Signal]) -> str:
+    """``personal data (`email`: email addresses, `first_name`)``: names and kinds, never values."""
+    details: dict[str, list[str]] = {}
+    for signal in found:
+        listed = details.setdefault(signal.attribute, [])
+        if signal.detail and signal.detail not in listed:
+            listed.append(signal.detail)
+    shown = [
+        f"`{attribute}`" + (f": {', '.join(kinds[:3])}" if kinds else "")
+        for attribute, kinds in list(details.items())[:MAX_ATTRIBUTES_SHOWN]
+    ]
+    return f"{category} ({'; '.join(shown)})"
+
+
+@rule("DDB010")
+def app_data_content(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Judged on the evaluated items only; see :func:`ddblint.app_data.judge` for the thresholds."""
+    items = [instance.value for instance in decoded(item_set)]
+    verdict = judge(items) if items else None
+    if verdict is None:
+        return
+    evidence = ", ".join(_describe(category, found) for category, found in verdict.evidence.items())
+    subject = "its item carries" if len(items) == 1 else f"its {len(items):,} items carry"
+    message = (
+        f"`{item_set.address}` holds application data: {subject} {evidence}. Records like these are "
+        "created and changed by the application, so Terraform reverts the application's writes on the next "
+        "apply, every change needs an infrastructure deploy, and each record is a resource in state. Write "
+        "them from the application or a one-off script; keep only seed configuration in Terraform."
+    )
+    identity = f"{item_set.address}|" + ",".join(verdict.evidence)
+    yield Hit(message, item_set.span, item_set.address, tuple(verdict.evidence), identity)

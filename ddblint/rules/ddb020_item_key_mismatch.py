@@ -1,0 +1,56 @@
+"""DDB020 item-key-mismatch: an item or its key arguments disagree with the table's key schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.item_sets import observe, summarize
+from ddblint.model import ItemInstance, ItemSet, Table
+from ddblint.rules import Hit, rule
+
+
+def _argument_problems(argument: str, given: Any, expected: str | None) -> Iterator[str]:
+    """``hash_key``/``range_key`` as evaluated against the table's key name; unknowns pass."""
+    if expected is None:
+        return
+    if given is None:
+        yield f"no `{argument}` argument, but the table's {argument.replace('_', ' ')} is `{expected}`"
+    elif isinstance(given, str) and given != expected:
+        yield f'`{argument} = "{given}"`, but the table\'s {argument.replace("_", " ")} is `{expected}`'
+
+
+def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, str]]:
+    """(instance key, group, text) for every disagreement in one instance."""
+    for argument, given, expected in (
+        ("hash_key", instance.hash_key, table.hash_key),
+        ("range_key", instance.range_key, table.range_key),
+    ):
+        for text in _argument_problems(argument, given, expected):
+            yield instance.key, argument, text
+    if not isinstance(instance.value, dict):
+        return
+    for role, name in (("hash key", table.hash_key), ("range key", table.range_key)):
+        if name is not None and name not in instance.value:
+            yield instance.key, f"missing {name}", f"the item has no `{name}` attribute, the table's {role}"
+
+
+@rule("DDB020")
+def item_key_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Without a resolved table with a known hash key there is nothing to compare: no finding."""
+    table = item_set.table
+    if table is None or table.hash_key is None:
+        return
+    observations = observe(found for instance in item_set.instances for found in _problems(instance, table))
+    if not observations:
+        return
+    schema = f"hash key `{table.hash_key}`" + (f", range key `{table.range_key}`" if table.range_key else "")
+    message = (
+        f"`{item_set.address}` does not match the key schema of `{table.address}` ({schema}): "
+        f"{summarize(item_set, observations)}. DynamoDB rejects an item without its full primary key, and "
+        "the provider reads items back by these arguments, so `terraform apply` fails. Give every item the "
+        f"table's key attributes and write `hash_key = {table.address}.hash_key`"
+        + (f", `range_key = {table.address}.range_key`." if table.range_key else ".")
+    )
+    identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
+    yield Hit(message, item_set.span, item_set.address, (), identity)

@@ -1,0 +1,40 @@
+"""DDB021 invalid-item-json: an item DynamoDB would reject, checked against its data model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.dynamo import validate_item
+from ddblint.item_sets import observe, sentence, summarize
+from ddblint.model import ItemInstance, ItemSet
+from ddblint.rules import Hit, rule
+from ddblint.values import Unknown
+
+
+def _problems(instance: ItemInstance) -> Iterator[tuple[Any, str, str]]:
+    """(instance key, attribute path, text) for each problem; the path groups them across items."""
+    if instance.json_error:
+        yield instance.key, "", instance.json_error
+        return
+    if isinstance(instance.value, Unknown):
+        return
+    for problem in validate_item(instance.value):
+        text = f"`{problem.path}`: {problem.message}" if problem.path else problem.message
+        yield instance.key, problem.path, text
+
+
+@rule("DDB021")
+def invalid_item_json(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Items that cannot be evaluated are skipped; every evaluated one is held to DynamoDB JSON."""
+    observations = observe(found for instance in item_set.instances for found in _problems(instance))
+    if not observations:
+        return
+    count = len(observations)
+    message = (
+        f"`{item_set.address}` is not valid DynamoDB JSON ({count} problem{'s' if count != 1 else ''}): "
+        f"{sentence(summarize(item_set, observations))} DynamoDB rejects the item, so `terraform apply` fails; "
+        'write every attribute as one typed value, e.g. {"S": "text"}, {"N": "42"}, {"BOOL": true}.'
+    )
+    identity = f"{item_set.address}|" + ",".join(sorted(o.group for o in observations))
+    yield Hit(message, item_set.span, item_set.address, (), identity)

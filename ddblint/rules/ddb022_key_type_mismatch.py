@@ -1,0 +1,41 @@
+"""DDB022 key-type-mismatch: a key attribute's type differs from the table's attribute definition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.dynamo import attribute_type
+from ddblint.item_sets import decoded, observe, summarize
+from ddblint.model import ItemInstance, ItemSet, Table
+from ddblint.rules import Hit, rule
+
+
+def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, str]]:
+    """Key attributes whose descriptor is not the type the table declares for them."""
+    for name in (table.hash_key, table.range_key):
+        declared = table.attribute_types.get(name) if name is not None else None
+        if declared is None or name not in instance.value:
+            continue
+        written = attribute_type(instance.value[name])
+        if written is not None and written != declared:
+            text = f'`{name}` is written as `{written}` but declared `type = "{declared}"`'
+            yield instance.key, f"{name}:{written}", text
+
+
+@rule("DDB022")
+def key_type_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Values whose descriptor is malformed are DDB021's; only well-formed mismatches count here."""
+    table = item_set.table
+    if table is None:
+        return
+    observations = observe(found for instance in decoded(item_set) for found in _problems(instance, table))
+    if not observations:
+        return
+    message = (
+        f"`{item_set.address}` writes key attributes with the wrong type for `{table.address}`: "
+        f"{summarize(item_set, observations)}. DynamoDB rejects the item with a type mismatch for the key, "
+        "so `terraform apply` fails; write each key with the descriptor of its `attribute` block."
+    )
+    identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
+    yield Hit(message, item_set.span, item_set.address, (), identity)

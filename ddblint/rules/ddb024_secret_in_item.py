@@ -1,0 +1,28 @@
+"""DDB024 secret-in-item: a password, token or key stored in an item, so in state and plan output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ddblint.item_sets import observe, summarize
+from ddblint.model import ItemSet
+from ddblint.rules import Hit, rule
+from ddblint.secrets import secrets_in_item_set
+
+
+@rule("DDB024")
+def secret_in_item(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """The message names what and where, never the value: reporters also mask it in code frames."""
+    found = secrets_in_item_set(item_set)
+    if not found:
+        return
+    observations = observe((key, secret.path, f"{secret.kind} in `{secret.path}`") for key, secret in found)
+    message = (
+        f"`{item_set.address}` stores {summarize(item_set, observations)} in plain text. Item content is "
+        "kept in Terraform state and printed in plan output, so anyone who can read either can read the "
+        "secret. Keep it in AWS Secrets Manager or SSM Parameter Store, put only its name or ARN in the "
+        "item, and rotate the exposed value."
+    )
+    paths = tuple(sorted(o.group for o in observations))
+    yield Hit(message, item_set.span, item_set.address, paths, f"{item_set.address}|" + ",".join(paths))
