@@ -167,9 +167,9 @@ def lint(
         findings, errors = run_checks(analysis, settings)
     else:
         findings, errors = run_checks_by_root(analysis, settings, cache, root_cache.analysis_keys)
-    if context:
-        findings = subject_findings(findings, requested, scanned)
     filtered = filter_findings(findings, analysis, settings, today)
+    if context:
+        filtered = replace(filtered, findings=subject_findings(filtered.findings, requested, scanned))
     redact = redactor_for(analysis.item_sets)
     return Result(
         root=discovery.root,
