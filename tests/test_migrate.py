@@ -229,6 +229,20 @@ def test_resource_selects_a_set_no_rule_flagged(tmp_path: Path) -> None:
     assert "terraform state rm 'aws_dynamodb_table_item.config'" in stdout
 
 
+def test_the_configuration_decides_what_is_flagged(tmp_path: Path) -> None:
+    """With DDB001 raised to 500 in .ddblint.yaml, the 300 zones are seed data; the file-driven parts still go."""
+    module = copy_fixture("migrate", tmp_path)
+    (module / ".ddblint.yaml").write_text("rules:\n  DDB001:\n    max-items: 500\n")
+    out = tmp_path / "seed"
+    code, stdout, stderr = run_ddblint("migrate", str(module), "--out", str(out))
+    assert code == 0, stderr
+    assert sorted(p.name for p in out.iterdir()) == ["parts.json", "seed_parts.py"]
+    assert "aws_dynamodb_table_item.zones" not in stdout
+    code, _, _ = run_ddblint("migrate", str(module), "--out", str(tmp_path / "all"), "--isolated")
+    assert code == 0
+    assert (tmp_path / "all" / "zones.json").exists()
+
+
 def test_table_name_override_needs_a_single_table(tmp_path: Path) -> None:
     code, _, stderr = run_ddblint("migrate", str(FIXTURES / "migrate"), "--out", str(tmp_path), "--table-name", "x-y")
     assert code == 2

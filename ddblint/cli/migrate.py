@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ddblint.cli.errors import EXIT_ERROR, EXIT_OK, fail, report_internal_error
+
+if TYPE_CHECKING:
+    from ddblint.config import CommandLine
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What to migrate and where to put it, as the flags said."""
+
+    targets: list[str]
+    addresses: list[str]
+    out: Path
+    write: bool
+    table_name: str | None
 
 
 def migrate(
@@ -21,18 +37,32 @@ def migrate(
     table_name: str | None = typer.Option(None, "--table-name", help="Table the items go to, if only known at apply."),
     var_file: list[Path] = typer.Option([], "--var-file", help="Extra tfvars file for root modules (repeatable)."),
     max_items: int | None = typer.Option(None, "--max-items", min=0, help="DDB001 threshold (default 10)."),
+    config: Path | None = typer.Option(None, "--config", help="Use this config file instead of searching for one."),
+    isolated: bool = typer.Option(False, "--isolated", help="Ignore config files: defaults and flags only."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
-    """Write seed data and a boto3 seeding script for each flagged item set, and the Terraform to drop it."""
+    """Write seed data and a boto3 seeding script for each flagged item set, and the Terraform to drop it.
+
+    Item sets are chosen as ``ddblint check`` flags them, with the same
+    configuration file, thresholds and suppressions.
+    """
     from ddblint.compat import ForeignHcl2Error
+    from ddblint.config import CommandLine
+    from ddblint.config_source import ConfigError
     from ddblint.discover import UsageError
     from ddblint.migrate import MigrationError
     from ddblint.migrate_files import OutputConflict
 
-    targets = [str(p) for p in (paths or [Path(".")])]
+    request = _Request([str(p) for p in (paths or [Path(".")])], resource, out, write, table_name)
+    command_line = CommandLine(
+        config=str(config) if config else None,
+        isolated=isolated,
+        max_items=max_items,
+        var_files=tuple(str(v) for v in var_file),
+    )
     try:
-        code = _migrate(targets, resource, out, write, table_name, var_file, max_items)
-    except (UsageError, MigrationError, OutputConflict, ForeignHcl2Error) as exc:
+        code = _migrate(request, command_line)
+    except (ConfigError, UsageError, MigrationError, OutputConflict, ForeignHcl2Error) as exc:
         code = fail(str(exc))
     except OSError as exc:
         code = fail(f"cannot write {exc.filename}: {exc.strerror}")
@@ -41,41 +71,31 @@ def migrate(
     raise typer.Exit(code)
 
 
-def _migrate(
-    targets: list[str],
-    addresses: list[str],
-    out: Path,
-    write: bool,
-    table_name: str | None,
-    var_files: list[Path],
-    max_items: int | None,
-) -> int:
+def _migrate(request: _Request, command_line: CommandLine) -> int:
     from ddblint.api import lint
+    from ddblint.config import effective_settings
     from ddblint.migrate import FLAGGING_RULES, choose_candidates, plan_migration
     from ddblint.migrate_files import PlannedFile, seed_files, write_all
     from ddblint.migrate_report import MigrationReport, by_root, render_migration, render_refusal, resource_place
     from ddblint.migrate_terraform import MIGRATION_FILE, migration_file
-    from ddblint.settings import Settings
 
-    options = {"DDB001": {"max-items": max_items}} if max_items is not None else {}
-    settings = Settings(rule_options=options, var_files=tuple(str(v) for v in var_files))
-    result = lint(targets, settings)
+    result = lint(request.targets, effective_settings(request.targets, command_line).settings)
     analysis = result.analysis
     item_sets = [(s, load.root_dir) for load in (analysis.loads if analysis else []) for s in load.item_sets]
     flagged = {f.address for f in result.findings if f.rule_id in FLAGGING_RULES and not f.suppressed}
-    candidates = choose_candidates(item_sets, flagged, addresses)
+    candidates = choose_candidates(item_sets, flagged, request.addresses)
     if not candidates:
         print("Nothing to migrate: no item set is flagged by DDB001, DDB002 or DDB003.")
         return EXIT_OK
-    plan = plan_migration(candidates, table_name)
-    cwd = os.getcwd()
-    files = seed_files(plan.tables, out)
-    if write:
+    plan = plan_migration(candidates, request.table_name)
+    files = seed_files(plan.tables, request.out)
+    if request.write:
         for root, migrated in by_root(plan.migrated).items():
             places = {c.item_set.address: resource_place(c, root) for c in migrated}
             files.append(PlannedFile(Path(root) / MIGRATION_FILE, migration_file(migrated, places)))
     states = write_all(files)
-    sys.stdout.write(render_migration(MigrationReport(plan, out, states, write, cwd)))
+    cwd = os.getcwd()
+    sys.stdout.write(render_migration(MigrationReport(plan, request.out, states, request.write, cwd)))
     for refusal in plan.refusals:
         fail(render_refusal(refusal, cwd))
     return EXIT_ERROR if plan.refusals else EXIT_OK
