@@ -219,9 +219,13 @@ def _personal(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal
     digits = re.sub(r"\D", "", text)
     if _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words) and len(digits) >= 7:
         return Signal(PERSONAL, name, "phone numbers", digits)
-    if kind in ("S", "") and any(_contains(words, field) for field in _PERSON_FIELDS):
+    if kind in ("S", "") and _is_person_field(words):
         return Signal(PERSONAL, name, "", text)
     return None
+
+
+def _is_person_field(words: tuple[str, ...]) -> bool:
+    return any(_contains(words, field) for field in _PERSON_FIELDS if field[0] in words)
 
 
 def _timestamp(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal | None:

@@ -11,9 +11,11 @@ names each scalar by the nearest attribute name above it, so ``{"profile":
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ddblint.dynamo import MAX_NESTING_DEPTH, TYPE_DESCRIPTORS
 
@@ -37,49 +39,56 @@ class Leaf:
 
 
 def leaves(item: object) -> Iterator[Leaf]:
-    """Every scalar of ``item`` in document order; nothing for a non-object."""
+    """Every scalar of ``item`` in document order; nothing for a non-object.
+
+    Recursive, which is safe: a walk stops one level below DynamoDB's nesting limit.
+    At most :data:`MAX_LEAVES` scalars are produced.
+    """
     if not isinstance(item, dict):
         return
-    stack: list[tuple[str, str, object, int]] = [
-        (str(name), str(name), value, 1) for name, value in reversed(list(item.items()))
-    ]
-    produced = 0
-    while stack and produced < MAX_LEAVES:
-        path, name, value, depth = stack.pop()
-        if depth > MAX_NESTING_DEPTH + 1:
-            continue
-        found, children = _expand(path, name, value, depth)
-        for leaf in found:
-            produced += 1
-            yield leaf
-        stack.extend(reversed(children))
+    for count, leaf in enumerate(_walk_attributes(item, "", 1)):
+        if count >= MAX_LEAVES:
+            return
+        yield leaf
 
 
-def _expand(path: str, name: str, value: object, depth: int) -> tuple[list[Leaf], list[tuple[str, str, object, int]]]:
-    """The scalars ``value`` holds directly, and the nested values still to walk."""
-    kind = _descriptor(value)
-    if kind is not None:
-        assert isinstance(value, dict)
+def _walk_attributes(attributes: dict[Any, Any], prefix: str, depth: int) -> Iterator[Leaf]:
+    for name, value in attributes.items():
+        key = str(name)
+        yield from _walk_value(f"{prefix}{key}", key, value, depth)
+
+
+def _walk_value(path: str, name: str, value: object, depth: int) -> Iterator[Leaf]:
+    if depth > MAX_NESTING_DEPTH + 1:
+        return
+    if isinstance(value, dict):
+        kind = _descriptor(value)
+        if kind is None:
+            yield from _walk_attributes(value, f"{path}.", depth + 1)
+            return
         payload = value[kind]
         typed = f"{path}.{kind}"
         if kind == "M" and isinstance(payload, dict):
-            return [], [(f"{typed}.{key}", str(key), inner, depth + 1) for key, inner in payload.items()]
-        if kind == "L" and isinstance(payload, list):
-            return [], [(f"{typed}[{i}]", name, inner, depth + 1) for i, inner in enumerate(payload)]
-        if kind in _SET_KINDS and isinstance(payload, list):
-            element = _SET_KINDS[kind]
-            return [Leaf(f"{typed}[{i}]", name, element, inner) for i, inner in enumerate(payload)], []
-        return [Leaf(typed, name, kind, payload)], []
-    if isinstance(value, dict):
-        return [], [(f"{path}.{key}", str(key), inner, depth + 1) for key, inner in value.items()]
-    if isinstance(value, list):
-        return [], [(f"{path}[{i}]", name, inner, depth + 1) for i, inner in enumerate(value)]
-    return [Leaf(path, name, "", value)], []
+            yield from _walk_attributes(payload, f"{typed}.", depth + 1)
+        elif kind == "L" and isinstance(payload, list):
+            for index, element in enumerate(payload):
+                yield from _walk_value(f"{typed}[{index}]", name, element, depth + 1)
+        elif kind in _SET_KINDS and isinstance(payload, list):
+            element_kind = _SET_KINDS[kind]
+            for index, element in enumerate(payload):
+                yield Leaf(f"{typed}[{index}]", name, element_kind, element)
+        else:
+            yield Leaf(typed, name, kind, payload)
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _walk_value(f"{path}[{index}]", name, element, depth + 1)
+    else:
+        yield Leaf(path, name, "", value)
 
 
-def _descriptor(value: object) -> str | None:
+def _descriptor(value: dict[Any, Any]) -> str | None:
     """The type descriptor of a typed value (``{"S": "x"}``), else None."""
-    if isinstance(value, dict) and len(value) == 1:
+    if len(value) == 1:
         key = next(iter(value))
         if key in TYPE_DESCRIPTORS:
             return str(key)
@@ -90,9 +99,11 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def name_words(name: str) -> tuple[str, ...]:
     """An attribute name as lower-case words: ``lastLogin``, ``last_login`` and
     ``last-login`` all give ``("last", "login")``, so heuristics match any spelling.
+    Cached: the items of a set repeat the same few names thousands of times.
     """
     spaced = _CAMEL_BOUNDARY.sub(" ", name)
     return tuple(word.lower() for word in _SEPARATORS.split(spaced) if word)

@@ -9,6 +9,7 @@ also share what the set's ``lifecycle`` says about who owns the item content.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,21 @@ def where(item_set: ItemSet, keys: Sequence[Any]) -> str:
     if len(keys) == listed:
         return f" (in all {listed:,} items{example_text})"
     return f" (in {len(keys):,} of {listed:,} items{example_text})"
+
+
+def table_in_same_module(item_set: ItemSet) -> str | None:
+    """``aws_dynamodb_table.x`` when the item's table is declared in the item's own module
+    instance, where a reference to it can be written; None otherwise (no table, or one in
+    another module or root, reached by name).
+    """
+    table = item_set.table
+    if table is None or os.path.dirname(table.span.path) != os.path.dirname(item_set.resource.path):
+        return None
+    prefix = f"{item_set.module_address}." if item_set.module_address else ""
+    if not table.address.startswith(prefix):
+        return None
+    local = table.address[len(prefix) :]
+    return local if local.count(".") == 1 else None
 
 
 def ignores_item(item_set: ItemSet) -> bool:

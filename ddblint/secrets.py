@@ -13,6 +13,7 @@ is left out of ``repr`` and no message may quote it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -32,7 +33,8 @@ MIN_HEX_CHARS = 32  # a 128-bit key written in hex; shorter hex strings are ofte
 MIN_ENTROPY_BITS = 3.5  # Shannon bits per character; random base64 or hex scores 3.7 and up
 MAX_EXPR_DEPTH = 64
 
-_AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Z0-9])")
+_ACCESS_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")  # long-term, temporary and other AWS key ids
+_AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(_ACCESS_KEY_PREFIXES) + r")[A-Z2-7]{16}(?![A-Z0-9])")
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -151,7 +153,7 @@ _REFERENCE_PREFIXES = (
     "resolve:",
     "{{resolve:",
     "env:",
-    "$",
+    "$",  # an environment variable ($DB_PASSWORD), or a salted hash ($2b$...), not the secret
     "/",
     "alias/",
     "projects/",
@@ -226,31 +228,50 @@ def _classified(candidates: Iterable[tuple[str, str, object]]) -> Iterator[Secre
 
 def classify(name: str, value: str) -> tuple[str, str] | None:
     """What secret ``value`` under attribute ``name`` is, with the text to redact; None if none."""
-    access_key = _AWS_ACCESS_KEY_ID.search(value)
-    if access_key is not None and "EXAMPLE" not in value:
-        return "an AWS access key id", access_key.group(0)
-    if _PRIVATE_KEY.search(value):
-        return "a private key", value
-    url = _URL_PASSWORD.search(value)
-    if url is not None and not _is_placeholder(url.group("password")):
-        return "a password inside a URL", url.group("password")
-    words = name_words(name)
-    if not words or _is_placeholder(value) or _is_reference(value):
-        return None
-    noun, position = _secret_noun(words)
-    if _DESCRIBING_SUFFIXES.intersection(words[position + 1 :]):
+    found = _secret_shape(value)
+    if found is not None:
+        return found
+    noun, weak = _secret_name(name)
+    if (noun is None and not weak) or _is_placeholder(value) or _is_reference(value):
         return None
     if noun is not None and len(value) >= MIN_SECRET_CHARS:
         return noun, value
-    if _WEAK_WORDS.intersection(words) and looks_random(value):
+    if weak and looks_random(value):
         return "a random-looking key", value
     return None
 
 
-def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
-    """What a secret-like name holds, and where its secret word is; words after it may
-    describe the secret instead (``token_ttl_seconds``). (None, -1) for other names.
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> tuple[str | None, bool]:
+    """What a name says about its value: the noun of a secret-like name, and whether it is
+    weakly secret-like (secret only if the value looks random). Words after the secret word
+    may describe the secret instead of holding it (``token_ttl_seconds``, ``secret_arn``).
     """
+    words = name_words(name)
+    noun, position = _secret_noun(words)
+    if _DESCRIBING_SUFFIXES.intersection(words[position + 1 :]):
+        return None, False
+    return noun, bool(_WEAK_WORDS.intersection(words))
+
+
+def _secret_shape(value: str) -> tuple[str, str] | None:
+    """Secrets recognisable by their text alone, under any name; substring checks first,
+    as the regular expressions run over every string of every item.
+    """
+    if any(prefix in value for prefix in _ACCESS_KEY_PREFIXES) and "EXAMPLE" not in value:
+        access_key = _AWS_ACCESS_KEY_ID.search(value)
+        if access_key is not None:
+            return "an AWS access key id", access_key.group(0)
+    if "PRIVATE KEY" in value and _PRIVATE_KEY.search(value):
+        return "a private key", value
+    url = _URL_PASSWORD.search(value) if "://" in value else None
+    if url is not None and not _is_placeholder(url.group("password")):
+        return "a password inside a URL", url.group("password")
+    return None
+
+
+def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
+    """What a secret-like name holds, and where its secret word is; (None, -1) for other names."""
     for i, pair in enumerate(zip(words, words[1:])):
         if pair in _SECRET_PAIRS:
             return _SECRET_PAIRS[pair], i + 1
@@ -266,13 +287,13 @@ def _is_placeholder(value: str) -> bool:
     if not stripped or len(set(stripped)) == 1:
         return True
     folded = re.sub(r"[^a-z]", "", stripped.lower())
-    if folded in _PLACEHOLDER_WORDS or stripped.startswith(("<", "${", "{{")) and stripped.endswith((">", "}", "}}")):
+    if folded in _PLACEHOLDER_WORDS or (stripped.startswith(("<", "${", "{{")) and stripped.endswith((">", "}"))):
         return True
-    return "EXAMPLE" in stripped or "example" in folded and len(folded) < 24
+    return "EXAMPLE" in stripped or ("example" in folded and len(folded) < 24)
 
 
 def _is_reference(value: str) -> bool:
-    return value.startswith(_REFERENCE_PREFIXES) and _URL_PASSWORD.search(value) is None
+    return value.startswith(_REFERENCE_PREFIXES) and _secret_shape(value) is None
 
 
 def looks_random(value: str) -> bool:
@@ -304,9 +325,7 @@ def _literal_strings(expr: Any, path: str, name: str, depth: int) -> Iterator[tu
     elif kind == "object":
         for key_expr, value_expr in expr[1]:
             key = _literal_key(key_expr)
-            if key is None:
-                continue
-            if key in _NON_STRING_DESCRIPTORS:
+            if key is None or key in _NON_STRING_DESCRIPTORS:
                 continue
             child_name = name if key in TYPE_DESCRIPTORS else key
             child_path = f"{path}.{key}" if path else key

@@ -12,6 +12,7 @@ from ddblint.api import Result, lint
 from ddblint.app_data import MONEY, PERSONAL, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
 from ddblint.dynamo import DYNAMODB_ITEM_LIMIT, item_size
 from ddblint.expand import root_tables
+from ddblint.item_leaves import Leaf, leaves
 from ddblint.model import Module, Table
 from ddblint.settings import Settings
 from tests.conftest import FIXTURES
@@ -235,6 +236,7 @@ resource "aws_dynamodb_table_item" "x" {{
     [message] = _by_rule(_lint(tmp_path, {"main.tf": KEYED_TABLE + item}), "DDB020")
     assert "the item has no `sk` attribute, the table's range key" in message
     assert "`aws_dynamodb_table.k` (hash key `pk`, range key `sk`)" in message
+    assert "write `hash_key = aws_dynamodb_table.k.hash_key`, `range_key = aws_dynamodb_table.k.range_key`" in message
 
 
 def test_the_table_is_resolved_through_a_module_argument(tmp_path: Path) -> None:
@@ -272,6 +274,7 @@ def test_a_literal_name_finds_a_table_in_another_root_which_is_parsed_only_for_i
     result = _lint(tmp_path, files)
     [message] = _by_rule(result, "DDB020")
     assert "no `range_key` argument, but the table's range key is `sk`" in message
+    assert 'write `hash_key = "pk"`, `range_key = "sk"`' in message, "no reference reaches another root"
     assert read_for_tables == ["tables"], "only modules mentioning a table and the name are read"
     assert result.modules_parsed == 1
     assert not _by_rule(result, "DDB025"), "a table in another root cannot be referenced"
@@ -313,6 +316,26 @@ def test_items_that_cannot_be_evaluated_are_skipped(tmp_path: Path) -> None:
     item = "jsonencode({ pk = { S = var.unset }, n = { N = 5 } })"
     result = _lint(tmp_path, {"main.tf": 'variable "unset" {}\n' + TABLE + _item("x", item)})
     assert result.findings == []
+
+
+def test_an_item_nested_past_dynamodbs_limit_is_reported_not_walked_forever(tmp_path: Path) -> None:
+    nested = '{ S = "deep@example.com" }'
+    for _ in range(40):
+        nested = f"{{ M = {{ inner = {nested} }} }}"
+    [message] = _by_rule(
+        _lint(tmp_path, {"main.tf": TABLE + _item("deep", f'jsonencode({{ pk = {{ S = "d" }}, doc = {nested} }})')}),
+        "DDB021",
+    )
+    assert "nested 33 levels deep; DynamoDB allows 32 levels" in message
+    assert [leaf.path.count(".M.") for leaf in _leaves_of_depth(30)] == [30]
+    assert _leaves_of_depth(40) == [], "the walk stops below the nesting limit"
+
+
+def _leaves_of_depth(depth: int) -> list[Leaf]:
+    value: object = {"S": "x"}
+    for _ in range(depth):
+        value = {"M": {"inner": value}}
+    return list(leaves({"doc": value}))
 
 
 # -- DDB023 item-too-large ---------------------------------------------------

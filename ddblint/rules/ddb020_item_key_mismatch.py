@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.item_sets import observe, summarize
+from ddblint.item_sets import observe, summarize, table_in_same_module
 from ddblint.model import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, rule
 
@@ -35,6 +35,17 @@ def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, 
             yield instance.key, f"missing {name}", f"the item has no `{name}` attribute, the table's {role}"
 
 
+def _key_arguments(item_set: ItemSet, table: Table) -> str:
+    """The key arguments to write: references where the table is in scope, else its key names."""
+    local = table_in_same_module(item_set)
+    arguments = [("hash_key", table.hash_key), ("range_key", table.range_key)]
+    return ", ".join(
+        f"`{argument} = {local}.{argument}`" if local else f'`{argument} = "{name}"`'
+        for argument, name in arguments
+        if name is not None
+    )
+
+
 @rule("DDB020")
 def item_key_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Without a resolved table with a known hash key there is nothing to compare: no finding."""
@@ -49,8 +60,7 @@ def item_key_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator
         f"`{item_set.address}` does not match the key schema of `{table.address}` ({schema}): "
         f"{summarize(item_set, observations)}. DynamoDB rejects an item without its full primary key, and "
         "the provider reads items back by these arguments, so `terraform apply` fails. Give every item the "
-        f"table's key attributes and write `hash_key = {table.address}.hash_key`"
-        + (f", `range_key = {table.address}.range_key`." if table.range_key else ".")
+        f"table's key attributes and write {_key_arguments(item_set, table)}."
     )
     identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
     yield Hit(message, item_set.span, item_set.address, (), identity)
