@@ -107,6 +107,10 @@ class _ModuleSource:
             self.load_many([directory])
         return self._cache[directory]
 
+    def close(self) -> None:
+        """No more modules will be asked for: stop any parser processes."""
+        self._parser.close()
+
     def modules(self, directories: list[str]) -> list[Module]:
         self.load_many([d for d in directories if d not in self._cache])
         return [m for d in directories if (m := self._cache[d]) is not None]
@@ -153,9 +157,8 @@ def lint(
         relevant = relevant_modules(scanned)
     if memo is not None:
         memo.save()
-    callees = {target for d in relevant for target in scanned[d].local_sources}
-    roots = sorted(d for d in relevant if (d in requested or d in context) and d not in callees)
-    source.load_many(sorted(relevant))
+    roots = _roots(sorted(d for d in relevant if d in requested or d in context), scanned)
+    source.load_many(sorted(_reachable(sorted(relevant), scanned)))  # the modules and all they call, in one batch
     modules = {d: m for d in sorted(relevant) if (m := source(d)) is not None}
     root_cache = _root_cache(cache, discovery.reach, source)
     progress.checking(len(roots))
@@ -163,6 +166,7 @@ def lint(
     analysis = analyse(modules, roots, discovery.reach, source, analyser)
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
     attach_tables_by_name(analysis, discovery.modules, source.modules, discovery.reach, settings.max_file_size)
+    source.close()
     if cache is None or root_cache is None:
         findings, errors = run_checks(analysis, settings)
     else:
@@ -183,6 +187,34 @@ def lint(
         stale_baseline=filtered.stale_baseline,
         redact=redact,
     )
+
+
+def _roots(candidates: list[str], scanned: dict[str, ModuleBytes]) -> list[str]:
+    """The modules to instantiate: those no other module calls, then one per cycle of calls.
+
+    A module that only calls itself, or a ring of modules that call each other,
+    has no caller above it; without this it would be silently left unlinted
+    (the expansion then reports the cycle).
+    """
+    callees = {target for d in scanned for target in scanned[d].local_sources if target != d}
+    roots = [d for d in candidates if d not in callees]
+    reached = _reachable(roots, scanned)
+    for directory in candidates:
+        if directory not in reached:
+            roots.append(directory)
+            reached |= _reachable([directory], scanned)
+    return sorted(roots)
+
+
+def _reachable(starts: list[str], scanned: dict[str, ModuleBytes]) -> set[str]:
+    seen = set(starts)
+    pending = list(starts)
+    while pending:
+        for target in scanned[pending.pop()].local_sources:
+            if target in scanned and target not in seen:
+                seen.add(target)
+                pending.append(target)
+    return seen
 
 
 def _root_cache(cache: Cache | None, scan_root: str, source: _ModuleSource) -> RootCache | None:

@@ -16,7 +16,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ddblint.values import Sized, TfSet, Unknown, contains_unknown, first_unknown, size_of, to_json, to_string
@@ -191,11 +191,7 @@ def _toset(args: list[Any], files: Files) -> Any:
         return value
     if not isinstance(value, (list, tuple)):
         raise EvalError("toset() needs a list")
-    seen: list[Any] = []
-    for element in value:
-        element = to_string(element) if isinstance(element, (int, float, bool)) else element
-        if element not in seen:
-            seen.append(element)
+    seen = without_repeats(to_string(e) if isinstance(e, (int, float, bool)) else e for e in value)
     try:
         return TfSet(sorted(seen))
     except TypeError:
@@ -382,10 +378,24 @@ def _trimspace(args: list[Any], files: Files) -> Any:
 def _distinct(args: list[Any], files: Files) -> Any:
     if not isinstance(args[0], (list, tuple)):
         raise EvalError("distinct() needs a list")
+    return without_repeats(args[0])
+
+
+def without_repeats(values: Iterable[Any]) -> list[Any]:
+    """First occurrences, in order. Hashable values are looked up in a set, so a long list stays linear."""
     result: list[Any] = []
-    for element in args[0]:
-        if element not in result:
-            result.append(element)
+    hashable: set[Any] = set()
+    unhashable: list[Any] = []
+    for value in values:
+        try:
+            if value in hashable:
+                continue
+            hashable.add(value)
+        except TypeError:
+            if value in unhashable:
+                continue
+            unhashable.append(value)
+        result.append(value)
     return result
 
 

@@ -7,6 +7,7 @@ the run goes on without it.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import json
 import os
@@ -101,9 +102,10 @@ def decode(path: str, data: bytes) -> tuple[str | None, ParseProblem | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = data[exc.start]
+        start = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)  # after a BOM: shifted
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        byte = data[start]
         return None, ParseProblem(path, f"not UTF-8 text (byte 0x{byte:02x}); Terraform reads only UTF-8", line, column)
 
 

@@ -98,6 +98,13 @@ class FileParser:
         self.progress = progress or Progress()
         self.digests: dict[str, str] = {}
         self._done: dict[str, ParsedFile] = {}
+        self._pool: ProcessPoolExecutor | None = None  # started once, for the first batch that needs it
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def parse(self, paths: list[str]) -> dict[str, ParsedFile]:
         wanted = list(dict.fromkeys(paths))
@@ -142,11 +149,14 @@ class FileParser:
         self.digests[parsed.path] = key if key is not None else f"problem: {parsed.problem}"
 
     def _workers(self, files: int, size: int) -> int:
-        if self.jobs is not None:
-            return min(self.jobs, files)
-        if files < POOL_MIN_FILES and size < POOL_MIN_BYTES:
+        """How many processes this batch deserves: ``--jobs`` when given, else the CPUs for a large batch."""
+        if files < 2:
             return 1
-        return min(available_cpus(), files)
+        if self.jobs is not None:
+            return self.jobs
+        if self._pool is not None or files >= POOL_MIN_FILES or size >= POOL_MIN_BYTES:
+            return available_cpus()
+        return 1
 
     def _parse_all(self, paths: list[str], size: int) -> Iterator[tuple[ParsedFile, str | None]]:
         workers = self._workers(len(paths), size)
@@ -158,14 +168,15 @@ class FileParser:
         yield from self._parse_in_pool(paths, workers)
 
     def _parse_in_pool(self, paths: list[str], workers: int) -> Iterator[tuple[ParsedFile, str | None]]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
         chunk = max(1, min(CHUNK_FILES, len(paths) // (workers * 4)))
         chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
-            futures: list[tuple[list[str], Future[Any]]] = [
-                (part, pool.submit(_parse_chunk, part, self.limits, self.cache)) for part in chunks
-            ]
-            for part, future in futures:
-                yield from self._collect(part, future)
+        futures: list[tuple[list[str], Future[Any]]] = [
+            (part, self._pool.submit(_parse_chunk, part, self.limits, self.cache)) for part in chunks
+        ]
+        for part, future in futures:
+            yield from self._collect(part, future)
 
     def _collect(self, part: list[str], future: Future[Any]) -> Iterator[tuple[ParsedFile, str | None]]:
         """A chunk's results; a chunk whose worker failed, or a result that did not pickle, is parsed here."""

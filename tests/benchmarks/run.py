@@ -1,0 +1,292 @@
+"""Scale benchmark: ddblint on generated monorepos, as ratios against baselines taken in the same run.
+
+For each size N (``--modules``, default 1,000 and 10,000) the script generates a
+repository with ``generate_repo.py`` and times complete processes, never
+in-process calls:
+
+* ``grep -rl aws_dynamodb_table_item`` over the tree: reading every byte once;
+* *parse everything*: a fresh Python process that imports hcl2 and runs
+  ``hcl2.load`` on every ``.tf`` file, one after the other;
+* *naive one file*: the same script on the one file the "changed" run edits;
+* ddblint cold (an empty cache directory), warm (the cache filled, nothing
+  changed) and after one changed relevant file (a line appended to an item
+  file, then a run over the warm cache);
+* the worst case, at the sizes in ``--worst``: ``--all-items`` (every module
+  holds items, nothing can be skipped), ``--jobs 2``, an empty cache, against
+  parse-everything on that tree.
+
+Runs are interleaved (one run of each measurement in turn, ``--repeat`` times)
+so that background load falls on all of them alike, and the report gives
+medians. Parse-everything takes minutes at 10,000 modules and has nothing to
+warm up, so it is measured ``--baseline-repeat`` times (default once) per run
+of this script. Peak memory is the largest resident set of the measured
+process and of every process it waited for (the parser workers), from
+``wait4``.
+
+Targets (the issue's): cold / parse-everything <= 0.15; warm / grep <= 8;
+changed <= warm + 1.2 x naive one file; worst / parse-everything (all items)
+<= 0.7; cold at 10k / cold at 1k <= 11; peak memory at 10k <= 300 MB.
+
+Usage::
+
+    python tests/benchmarks/run.py [--modules 1000 10000] [--repeat 3] [--worst 1000] [--keep DIR]
+
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.benchmarks.generate_repo import GeneratedRepo, generate  # noqa: E402
+
+PARSE_EVERYTHING = """\
+import os
+import sys
+
+import hcl2
+
+target = sys.argv[1]
+paths = [target]
+if os.path.isdir(target):
+    paths = sorted(
+        os.path.join(directory, name)
+        for directory, _, names in os.walk(target)
+        for name in names
+        if name.endswith(".tf")
+    )
+for path in paths:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        try:
+            hcl2.load(handle)
+        except Exception:
+            pass
+"""
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float
+    peak_rss: int  # bytes, the largest process of the run
+
+
+@dataclass
+class Measurement:
+    name: str
+    command: Callable[[int], list[str]]  # repetition number -> argv
+    before: Callable[[int], None] = lambda repetition: None  # untimed preparation
+    repeat: int | None = None  # None: the run's --repeat
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_rss(self) -> int:
+        return max(s.peak_rss for s in self.samples)
+
+
+def timed(argv: list[str], ok_codes: tuple[int, ...] = (0, 1)) -> Sample:
+    """Run one process to the end: wall time, and peak memory over it and the children it waited for."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in ok_codes:
+            errors.seek(0)
+            raise RuntimeError(f"{argv[:4]}... exited {process.returncode}: {errors.read().decode()[-2000:]}")
+    return Sample(elapsed, usage.ru_maxrss * 1024)
+
+
+def ddblint(target: Path, cache: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ddblint",
+        str(target),
+        "--format",
+        "concise",
+        "--quiet",
+        "--cache-dir",
+        str(cache),
+        *extra,
+    ]
+
+
+def parse_everything(target: Path) -> list[str]:
+    return [sys.executable, "-c", PARSE_EVERYTHING, str(target)]
+
+
+def changed_file(repo: GeneratedRepo) -> Path:
+    """An item file of a service (not a shared module, which every caller would re-analyse)."""
+    for directory in repo.relevant_dirs:
+        if not directory.startswith("services/"):
+            continue
+        for path in sorted((repo.root / directory).glob("*.tf")):
+            if "aws_dynamodb_table_item" in path.read_text(encoding="utf-8", errors="replace"):
+                return path
+    raise RuntimeError("the generated repository has no service holding items")
+
+
+def fresh(directory: Path) -> Path:
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return directory
+
+
+class ScaleRun:
+    """The measurements at one size, with the file the "changed" runs edit and put back."""
+
+    def __init__(self, work: Path, repo: GeneratedRepo, worst: GeneratedRepo | None, baseline_repeat: int) -> None:
+        self.work = work
+        self.repo = repo
+        self.worst = worst
+        self.baseline_repeat = baseline_repeat
+        self.edited = changed_file(repo)
+        self.original = self.edited.read_text(encoding="utf-8")
+
+    def measurements(self) -> list[Measurement]:
+        repo, worst, work = self.repo, self.worst, self.work
+        cold_cache, warm_cache, worst_cache = work / "cache-cold", work / "cache-warm", work / "cache-worst"
+        timed(ddblint(repo.root, fresh(warm_cache)))  # fill the warm cache once, untimed
+        found = [
+            Measurement("grep -rl", lambda r: ["grep", "-rl", "aws_dynamodb_table_item", str(repo.root)]),
+            Measurement("parse everything", lambda r: parse_everything(repo.root), repeat=self.baseline_repeat),
+            Measurement("naive one file", lambda r: parse_everything(self.edited)),
+            Measurement("ddblint cold", lambda r: ddblint(repo.root, cold_cache), before=lambda r: fresh(cold_cache)),
+            Measurement("ddblint warm", lambda r: ddblint(repo.root, warm_cache), before=self._rewarm),
+            Measurement("ddblint changed", lambda r: ddblint(repo.root, warm_cache), before=self._edit),
+        ]
+        if worst is not None:
+            found += [
+                Measurement(
+                    "parse everything (all items)", lambda r: parse_everything(worst.root), repeat=self.baseline_repeat
+                ),
+                Measurement(
+                    "ddblint worst (all items, 2 jobs)",
+                    lambda r: ddblint(worst.root, worst_cache, "--jobs", "2"),
+                    before=lambda r: fresh(worst_cache),
+                ),
+            ]
+        return found
+
+    def _edit(self, repetition: int) -> None:
+        """One relevant file differs from what the warm cache holds, differently each time."""
+        self.edited.write_text(self.original + f"# edited for benchmark run {repetition}\n", encoding="utf-8")
+
+    def _rewarm(self, repetition: int) -> None:
+        """Undo the last edit and let the cache catch up, so the warm run sees nothing changed."""
+        self.restore()
+        timed(ddblint(self.repo.root, self.work / "cache-warm"))
+
+    def restore(self) -> None:
+        self.edited.write_text(self.original, encoding="utf-8")
+
+
+def measure(measurements: list[Measurement], repeat: int) -> None:
+    for repetition in range(repeat):
+        for measurement in measurements:
+            if repetition >= (measurement.repeat or repeat):
+                continue
+            measurement.before(repetition)
+            measurement.samples.append(timed(measurement.command(repetition)))
+
+
+@dataclass
+class Report:
+    failures: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def target(self, label: str, value: float, limit: float, unit: str = "") -> None:
+        verdict = "PASS" if value <= limit else "FAIL"
+        self.failures += verdict == "FAIL"
+        self.lines.append(f"  {verdict}  {label}: {value:.3f}{unit} (target <= {limit:g}{unit})")
+
+
+def report_size(size: int, repo: GeneratedRepo, results: dict[str, Measurement], report: Report) -> None:
+    size_mb = repo.total_bytes / MB
+    print(f"\nN = {size:,} modules: {repo.files:,} files, {size_mb:.1f} MB, {len(repo.relevant_dirs)} relevant dirs")
+    for name, measured in results.items():
+        runs = len(measured.samples)
+        print(f"  {name:<36} {measured.seconds:9.3f} s  (median of {runs})  peak {measured.peak_rss / MB:7.1f} MB")
+    report.lines.append(f"N = {size:,}")
+    cold, warm, changed = (results[f"ddblint {k}"].seconds for k in ("cold", "warm", "changed"))
+    report.target("cold / parse everything", cold / results["parse everything"].seconds, 0.15)
+    report.target("warm / grep -rl", warm / results["grep -rl"].seconds, 8)
+    allowed = warm + 1.2 * results["naive one file"].seconds
+    report.target("changed - (warm + 1.2 x naive one file)", changed - allowed, 0.0, " s")
+    if "ddblint worst (all items, 2 jobs)" in results:
+        worst = results["ddblint worst (all items, 2 jobs)"].seconds
+        report.target(
+            "worst / parse everything (all items)", worst / results["parse everything (all items)"].seconds, 0.7
+        )
+
+
+def ddblint_peak(results: dict[str, Measurement]) -> int:
+    return max(m.peak_rss for name, m in results.items() if name.startswith("ddblint"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--modules", type=int, nargs="+", default=[1000, 10000], help="repository sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each ddblint and grep measurement")
+    parser.add_argument("--baseline-repeat", type=int, default=1, help="runs of the parse-everything baselines")
+    parser.add_argument("--worst", type=int, nargs="*", help="sizes for the worst case (default: the smallest)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory, not a temporary one")
+    args = parser.parse_args(argv)
+    sizes = sorted(args.modules)
+    worst_sizes = set(sizes[:1] if args.worst is None else args.worst)
+    base = args.keep or Path(tempfile.mkdtemp(prefix="ddblint-scale-"))
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, repeat {args.repeat}, work in {base}")
+    report = Report()
+    by_size: dict[int, dict[str, Measurement]] = {}
+    try:
+        for size in sizes:
+            work = fresh(base / str(size))
+            repo = generate(work / "repo", size, seed=args.seed)
+            worst = generate(work / "all-items", size, seed=args.seed, all_items=True) if size in worst_sizes else None
+            run = ScaleRun(work, repo, worst, args.baseline_repeat)
+            try:
+                measurements = run.measurements()
+                measure(measurements, args.repeat)
+            finally:
+                run.restore()
+            by_size[size] = {m.name: m for m in measurements}
+            report_size(size, repo, by_size[size], report)
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    largest = by_size[sizes[-1]]
+    report.lines.append(f"N = {sizes[0]:,} -> {sizes[-1]:,}")
+    if len(sizes) > 1:
+        growth = sizes[-1] / sizes[0]
+        cold_ratio = largest["ddblint cold"].seconds / by_size[sizes[0]]["ddblint cold"].seconds
+        report.target(f"cold at {sizes[-1]:,} / cold at {sizes[0]:,} (x{growth:g} modules)", cold_ratio, 1.1 * growth)
+    report.target(f"peak memory of any ddblint run at {sizes[-1]:,}", ddblint_peak(largest) / MB, 300, " MB")
+    print("\nTargets")
+    print("\n".join(report.lines))
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
