@@ -189,7 +189,7 @@ class ModuleBytes:
     local_sources: tuple[str, ...]  # absolute directories of ``./`` and ``../`` module sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileBytes:
     """What the prefilter learns from one file: does it name the item type, which local sources does it spell."""
 

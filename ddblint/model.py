@@ -25,7 +25,7 @@ def span_of(path: str, block: Block | Attribute) -> Span:
     return Span(path, p.line, p.column, p.end_line, p.end_column)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """A ``resource`` or ``data`` block and the file it is in."""
 
@@ -46,14 +46,14 @@ class Resource:
         return self.block.attributes.get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variable:
     name: str
     default: Attribute | None
     path: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModuleCall:
     name: str
     source: str
@@ -65,7 +65,7 @@ class ModuleCall:
         return span_of(self.path, self.block)
 
 
-@dataclass
+@dataclass(slots=True)
 class Module:
     """One directory of Terraform files, as written."""
 
@@ -138,7 +138,7 @@ def _add_block(module: Module, block: Block, path: str) -> None:
 # -- the evaluated layer -------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Count:
     """How many instances ``count``/``for_each`` (or a module fan-out) make.
 
@@ -182,7 +182,7 @@ class Count:
 ONE = Count()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """An ``aws_dynamodb_table`` with the key schema item rules check against."""
 
@@ -194,7 +194,7 @@ class Table:
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemInstance:
     """One evaluated item: ``value`` is the decoded item object, or an Unknown."""
 
@@ -207,7 +207,7 @@ class ItemInstance:
     json_error: str = ""  # why ``text`` is not usable JSON, if it is not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemSet:
     """One ``aws_dynamodb_table_item`` resource in one module instance path."""
 
@@ -236,7 +236,7 @@ class ItemSet:
         return total.upper is None or total.upper > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableLoad:
     """All item sets that write into one table from one root module."""
 
@@ -246,7 +246,7 @@ class TableLoad:
     item_sets: tuple[ItemSet, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     """The whole evaluated model handed to rules."""
 

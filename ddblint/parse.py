@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from ddblint.compat import hcl2_parser
 from ddblint.hcl import HclSyntaxError, parse_body
 from ddblint.syntax import ParsedFile, ParseProblem
 from ddblint.tfjson import blocks_from_json
@@ -27,13 +28,20 @@ _DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
 _RECURSION_LIMIT = 20000
 
 
-class _ParseTimeout(Exception):
-    pass
+_REPEAT_ALARM = 0.05  # seconds between alarms once the budget is spent
+
+
+class _ParseTimeout(BaseException):
+    """Not an ``Exception``: a library's ``except Exception`` must not swallow the interruption."""
 
 
 @contextlib.contextmanager
 def _time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt a parse that runs longer than ``seconds`` (main thread on POSIX only)."""
+    """Interrupt a parse that runs longer than ``seconds`` (main thread on POSIX only).
+
+    The alarm repeats until the parse stops: raised inside a finaliser that the
+    garbage collector happened to run, the first interruption would be lost.
+    """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable or seconds <= 0:
         yield
@@ -43,7 +51,7 @@ def _time_budget(seconds: float) -> Iterator[None]:
         raise _ParseTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_ALARM)
     try:
         yield
     finally:
@@ -126,6 +134,8 @@ def parse_bytes(path: str, data: bytes, time_budget: float = DEFAULT_TIME_BUDGET
 
 def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
     parsed = ParsedFile(path)
+    if not path.endswith(".json"):
+        hcl2_parser()  # built (once per process) before the clock starts: the file did not cost that time
     try:
         with _time_budget(time_budget), _deep_recursion():
             if path.endswith(".json"):

@@ -55,6 +55,11 @@ class FileScanMemo:
         self._changed = True
 
     def save(self) -> None:
-        """Keep what this run used: files deleted or no longer scanned drop out."""
+        """Keep what this run used (files deleted or no longer scanned drop out), then let go of it all.
+
+        The verdicts of a large repository take tens of megabytes that the
+        later stages can reuse.
+        """
         if self._changed or len(self._used) != len(self._known):
             self._cache.store("prefilter", self._key, self._used)
+        self._known, self._used, self._stats = {}, {}, {}

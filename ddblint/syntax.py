@@ -22,7 +22,7 @@ from typing import Any
 Expr = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """1-based start and end of a block or attribute."""
 
@@ -32,7 +32,7 @@ class Position:
     end_column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribute:
     name: str
     expr: Expr
@@ -40,7 +40,7 @@ class Attribute:
     source: str  # the expression's text, for messages ("jsondecode(file(...))")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     type: str
     labels: tuple[str, ...]
@@ -52,7 +52,7 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why a file could not be used, in plain words, with where it happened."""
 
@@ -62,7 +62,7 @@ class ParseProblem:
     column: int = 1
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedFile:
     """One file's top-level blocks (``.tf``) or attributes (``.tfvars``)."""
 

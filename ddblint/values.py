@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unknown:
     """A value ddblint cannot know before ``terraform apply`` (or chose not to compute).
 
@@ -38,7 +38,7 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sized:
     """A collection too large to build: ``range(100000000)`` is a size, not a list."""
 

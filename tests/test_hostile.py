@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -251,10 +252,26 @@ SLOW = "locals {\n" + "".join(f'  v{i} = ["a", "b", {{ k = {i} }}]\n' for i in r
 def test_a_file_the_parser_takes_long_on_is_cut_off(tmp_path: Path, jobs: int) -> None:
     directory = module(tmp_path, {"main.tf": TABLE + item("one", "count = 1"), "slow.tf": SLOW})
     started = time.monotonic()
-    result = run(directory, parse_time_budget=0.05, jobs=jobs)
+    result = run(directory, parse_time_budget=0.5, jobs=jobs)
     assert time.monotonic() - started < 30
-    assert messages(result, "DDB000") == ["parsing took longer than 0.05s (parse-timeout); skipped"]
+    assert messages(result, "DDB000") == ["parsing took longer than 0.5s (parse-timeout); skipped"]
     assert result.findings[0].span.path.endswith("slow.tf")
+
+
+def test_building_the_parser_does_not_count_against_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ddblint import compat
+    from ddblint.parse import parse_text
+
+    real = compat.hcl2_parser.__wrapped__
+
+    def slow_build() -> object:
+        time.sleep(0.3)
+        return real()
+
+    monkeypatch.setattr(compat, "hcl2_parser", functools.lru_cache(maxsize=1)(slow_build))
+    monkeypatch.setattr("ddblint.parse.hcl2_parser", compat.hcl2_parser)
+    monkeypatch.setattr("ddblint.hcl._parser", lambda: compat.hcl2_parser())
+    assert parse_text("main.tf", "locals {\n  a = 1\n}\n", time_budget=0.2).problem is None
 
 
 BOMB = """\
