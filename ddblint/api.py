@@ -7,10 +7,12 @@ Data flows one way: discover, prefilter, parse, model, evaluate, check, filter.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ddblint.baseline import BaselineEntry
 from ddblint.cache import Cache, open_cache
 from ddblint.callers import find_callers, subject_findings
 from ddblint.discover import (
@@ -23,20 +25,20 @@ from ddblint.discover import (
     relevant_modules,
     scan_bytes,
 )
-from ddblint.engine import InternalError, run_checks
-from ddblint.expand import RootAnalyser, RootAnalysis, analyse, analyse_root
-from ddblint.filter import filter_findings
-from ddblint.findings import Finding
-from ddblint.model import Analysis, Module, build_module
 from ddblint.progress import Progress
-from ddblint.redact import Redactor, redactor_for
-from ddblint.root_cache import RootCache
-from ddblint.root_checks import run_checks_by_root
+from ddblint.redact import Redactor
 from ddblint.scan_memo import FileScanMemo
-from ddblint.schedule import FileParser
 from ddblint.settings import Settings
 from ddblint.syntax import ParseProblem
-from ddblint.table_names import attach_tables_by_name
+
+if TYPE_CHECKING:  # the later stages load only when there is something for them to do
+    from ddblint.baseline import BaselineEntry
+    from ddblint.engine import InternalError
+    from ddblint.expand import RootAnalyser, RootAnalysis
+    from ddblint.findings import Finding
+    from ddblint.model import Analysis, Module
+    from ddblint.root_cache import RootCache
+    from ddblint.schedule import FileParser
 
 
 @dataclass
@@ -62,10 +64,11 @@ class Result:
 class _ModuleSource:
     """Parses module directories on demand, so callees outside the given paths still load."""
 
-    def __init__(self, discovery: Discovery, settings: Settings, parser: FileParser) -> None:
+    def __init__(self, discovery: Discovery, settings: Settings, new_parser: Callable[[], FileParser]) -> None:
         self._discovery = discovery
         self._settings = settings
-        self._parser = parser
+        self._new_parser = new_parser
+        self._started_parser: FileParser | None = None
         self._cache: dict[str, Module | None] = {}
         self._var_files = [os.path.abspath(v) for v in settings.var_files]
 
@@ -83,12 +86,21 @@ class _ModuleSource:
         return files
 
     def load_many(self, directories: list[str]) -> None:
+        from ddblint.model import build_module
+
         wanted = {d: [f for f in self.files_of(d) if is_auto_loaded(os.path.basename(f))] for d in directories}
         parsed = self._parser.parse([f for files in wanted.values() for f in files] + self._var_files)
         var_files = [parsed[v] for v in self._var_files]
         for directory, files in wanted.items():
             extra = var_files if self.gets_var_files(directory) else []
             self._cache[directory] = build_module(directory, [parsed[f] for f in files], extra)
+
+    @property
+    def _parser(self) -> FileParser:
+        """Started on first use: a run with nothing relevant never loads the parser."""
+        if self._started_parser is None:
+            self._started_parser = self._new_parser()
+        return self._started_parser
 
     def gets_var_files(self, directory: str) -> bool:
         """``--var-file`` values apply to the module directories the user asked for."""
@@ -109,7 +121,8 @@ class _ModuleSource:
 
     def close(self) -> None:
         """No more modules will be asked for: stop any parser processes."""
-        self._parser.close()
+        if self._started_parser is not None:
+            self._started_parser.close()
 
     def modules(self, directories: list[str]) -> list[Module]:
         self.load_many([d for d in directories if d not in self._cache])
@@ -146,7 +159,7 @@ def lint(
     requested = set(discovery.modules)
     progress.discovered(len(requested))
     cache = open_cache(settings.cache, settings.cache_dir)
-    source = _ModuleSource(discovery, settings, FileParser(settings, cache, progress))
+    source = _ModuleSource(discovery, settings, functools.partial(_file_parser, settings, cache, progress))
     memo = FileScanMemo(cache, discovery.root) if cache is not None else None
     scanned = _byte_scan(discovery, source, settings, memo)
     relevant = relevant_modules(scanned)
@@ -158,28 +171,34 @@ def lint(
     if memo is not None:
         memo.save()
     roots = _roots(sorted(d for d in relevant if d in requested or d in context), scanned)
-    source.load_many(sorted(_reachable(sorted(relevant), scanned)))  # the modules and all they call, in one batch
-    modules = {d: m for d in sorted(relevant) if (m := source(d)) is not None}
-    root_cache = _root_cache(cache, discovery.reach, source)
-    progress.checking(len(roots))
-    analyser = _counted(root_cache, discovery.reach, source, progress)
-    analysis = analyse(modules, roots, discovery.reach, source, analyser)
+    files_seen = sum(len(files) for d, files in discovery.modules.items() if d in requested)
+    if not relevant and not _reports_without_modules(discovery, settings):
+        return Result(root=discovery.root, files_seen=files_seen, modules_seen=len(requested))
+    from ddblint.engine import run_checks
+    from ddblint.filter import filter_findings
+    from ddblint.model import Analysis
+    from ddblint.redact import redactor_for
+
+    if relevant:
+        modules, analysis, root_cache = _analyse(discovery, source, scanned, relevant, roots, cache, settings, progress)
+    else:  # nothing to parse or evaluate, so neither stage is even imported
+        modules, analysis, root_cache = {}, Analysis(), None
     analysis.problems = _unique_problems(discovery.problems + analysis.problems)
-    attach_tables_by_name(analysis, discovery.modules, source.modules, discovery.reach, settings.max_file_size)
-    source.close()
     if cache is None or root_cache is None:
         findings, errors = run_checks(analysis, settings)
     else:
+        from ddblint.root_checks import run_checks_by_root
+
         findings, errors = run_checks_by_root(analysis, settings, cache, root_cache.analysis_keys)
     filtered = filter_findings(findings, analysis, settings, today)
     if context:
         filtered = replace(filtered, findings=subject_findings(filtered.findings, requested, scanned))
-    redact = redactor_for(analysis.item_sets)
+    redact = redactor_for(analysis.item_sets) if analysis.item_sets else Redactor()
     return Result(
         root=discovery.root,
         findings=[redact.finding(f) for f in filtered.findings],
         internal_errors=[replace(e, message=redact(e.message)) for e in errors + filtered.internal_errors],
-        files_seen=sum(len(files) for d, files in discovery.modules.items() if d in requested),
+        files_seen=files_seen,
         modules_seen=len(requested),
         modules_parsed=len(modules),
         item_sets=len(analysis.item_sets),
@@ -187,6 +206,49 @@ def lint(
         stale_baseline=filtered.stale_baseline,
         redact=redact,
     )
+
+
+def _reports_without_modules(discovery: Discovery, settings: Settings) -> bool:
+    """Whether a run that parses nothing may still report something.
+
+    With no module relevant, no rule has a subject but the directories discovery
+    could not read (DDB000), and the filter has nothing to judge but the
+    configuration's own entries: ``suppress`` entries (a missing reason) and a
+    baseline (a file that cannot be read). Without any of these the result is
+    empty, and the checking stages are not even imported: the common pre-commit
+    run on files that have nothing to do with DynamoDB.
+    """
+    return bool(discovery.problems or settings.suppress or settings.baseline)
+
+
+def _file_parser(settings: Settings, cache: Cache | None, progress: Progress) -> FileParser:
+    from ddblint.schedule import FileParser
+
+    return FileParser(settings, cache, progress)
+
+
+def _analyse(
+    discovery: Discovery,
+    source: _ModuleSource,
+    scanned: dict[str, ModuleBytes],
+    relevant: set[str],
+    roots: list[str],
+    cache: Cache | None,
+    settings: Settings,
+    progress: Progress,
+) -> tuple[dict[str, Module], Analysis, RootCache | None]:
+    """Parse the relevant modules, evaluate every root, and resolve tables named by literal names."""
+    from ddblint.expand import analyse
+    from ddblint.table_names import attach_tables_by_name
+
+    source.load_many(sorted(_reachable(sorted(relevant), scanned)))  # the modules and all they call, in one batch
+    modules = {d: m for d in sorted(relevant) if (m := source(d)) is not None}
+    root_cache = _root_cache(cache, discovery.reach, source)
+    progress.checking(len(roots))
+    analysis = analyse(modules, roots, discovery.reach, source, _counted(root_cache, discovery.reach, source, progress))
+    attach_tables_by_name(analysis, discovery.modules, source.modules, discovery.reach, settings.max_file_size)
+    source.close()
+    return modules, analysis, root_cache
 
 
 def _roots(candidates: list[str], scanned: dict[str, ModuleBytes]) -> list[str]:
@@ -220,11 +282,15 @@ def _reachable(starts: list[str], scanned: dict[str, ModuleBytes]) -> set[str]:
 def _root_cache(cache: Cache | None, scan_root: str, source: _ModuleSource) -> RootCache | None:
     if cache is None:
         return None
+    from ddblint.root_cache import RootCache
+
     return RootCache(cache, scan_root, source, source.digests, source.var_files, source.gets_var_files)
 
 
 def _counted(root_cache: RootCache | None, scan_root: str, source: _ModuleSource, progress: Progress) -> RootAnalyser:
     """Analyse each root module (through the cache when there is one), counting progress."""
+
+    from ddblint.expand import analyse_root
 
     def analyse_one(module: Module, root: str) -> RootAnalysis:
         part = analyse_root(module, root, scan_root, source) if root_cache is None else root_cache(module, root)

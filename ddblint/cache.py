@@ -17,6 +17,7 @@ remove the directory to reclaim the space.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import os
@@ -58,12 +59,14 @@ def _source_files() -> Iterator[Path]:
             yield Path(spec.origin).parent / name
 
 
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
     """Changes whenever code that shapes a cached result changes, release or not.
 
     An editable install keeps its version number while its code changes, so the
-    sources themselves are hashed (a few milliseconds), with the Python version
-    that pickled the entries.
+    sources themselves are hashed (a few milliseconds, once per process: the
+    catalog and the run each open the cache), with the Python version that
+    pickled the entries.
     """
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(sys.version.encode())

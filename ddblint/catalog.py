@@ -89,13 +89,34 @@ def _rule_from_yaml(path: Path, data: Any) -> RuleDoc:
 
 @functools.lru_cache(maxsize=1)
 def load_catalog() -> dict[str, RuleDoc]:
-    """All rules by id, in id order."""
+    """All rules by id, in id order.
+
+    Every run needs the catalog, and importing PyYAML to parse it costs more
+    than the rest of a run that finds nothing to check. So the parsed catalog
+    is kept in ddblint's cache directory, keyed by the files' bytes and by
+    ddblint's code, and YAML is read again only when either changes.
+    """
+    from ddblint.cache import open_cache
+
+    texts = {path: path.read_bytes() for path in sorted(catalog_dir().glob("DDB*.yaml"))}
+    cache = open_cache(True, None)
+    key = cache.key(*(path.name.encode() + b"\0" + text for path, text in texts.items())) if cache else ""
+    cached = cache.load("catalog", key) if cache else None
+    if isinstance(cached, dict) and all(isinstance(rule, RuleDoc) for rule in cached.values()):
+        return cached
+    rules = _parse_catalog(texts)
+    if cache:
+        cache.store("catalog", key, rules)
+    return rules
+
+
+def _parse_catalog(texts: dict[Path, bytes]) -> dict[str, RuleDoc]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     rules: dict[str, RuleDoc] = {}
-    for path in sorted(catalog_dir().glob("DDB*.yaml")):
-        rule = _rule_from_yaml(path, yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+    for path, text in texts.items():
+        rule = _rule_from_yaml(path, yaml.load(text.decode("utf-8"), Loader=loader))
         if rule.id != path.stem:
             raise CatalogError(f"{path.name}: id {rule.id} does not match the file name")
         rules[rule.id] = rule

@@ -9,9 +9,13 @@ and stop with a message that says what was found and how to fix it.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import os
+import re
 from typing import Any
 
 SUPPORTED_MAJOR = 8
+DISTRIBUTIONS = ("python-hcl2", "bc-python-hcl2")
 
 
 class ForeignHcl2Error(Exception):
@@ -19,10 +23,43 @@ class ForeignHcl2Error(Exception):
 
 
 def _installed_distributions() -> dict[str, str]:
+    """Versions of the distributions that install ``hcl2``, by name.
+
+    Read from the ``.dist-info`` directories beside the importable package,
+    where pip puts them: one directory listing, where importing
+    :mod:`importlib.metadata` costs more than a pre-commit run's own work.
+    :mod:`importlib.metadata` answers when none is there (an egg, say).
+    """
+    spec = importlib.util.find_spec("hcl2")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    found = distributions_in(os.path.dirname(locations[0])) if locations else {}
+    return found or _distributions_from_metadata()
+
+
+def distributions_in(directory: str) -> dict[str, str]:
+    """The python-hcl2 and bc-python-hcl2 versions whose ``.dist-info`` is in ``directory``."""
+    wanted = {_normalised(name): name for name in DISTRIBUTIONS}
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return {}
+    found = {}
+    for entry in names:
+        stem, dash, version = entry.removesuffix(".dist-info").partition("-")
+        if entry.endswith(".dist-info") and dash and _normalised(stem) in wanted:
+            found[wanted[_normalised(stem)]] = version
+    return found
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _distributions_from_metadata() -> dict[str, str]:
     from importlib import metadata
 
     found = {}
-    for name in ("python-hcl2", "bc-python-hcl2"):
+    for name in DISTRIBUTIONS:
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

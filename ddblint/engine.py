@@ -27,14 +27,17 @@ class InternalError:
     traceback: str
 
 
+_MODEL_SUBJECTS: dict[str, Callable[[Analysis], Sequence[Any]]] = {
+    "ParseProblem": lambda analysis: analysis.problems,
+    "ItemSet": lambda analysis: analysis.item_sets,
+    "TableLoad": lambda analysis: analysis.loads,
+}
+
+
 def _subjects(analysis: Analysis, subject: str) -> Iterable[Any]:
-    if subject == "ParseProblem":
-        return analysis.problems
-    if subject == "ItemSet":
-        return analysis.item_sets
-    if subject == "TableLoad":
-        return analysis.loads
-    raise ValueError(f"unknown check subject {subject}")
+    if subject not in _MODEL_SUBJECTS:
+        raise ValueError(f"unknown check subject {subject}")
+    return _MODEL_SUBJECTS[subject](analysis)
 
 
 def _subject_path(subject: Any) -> str:
@@ -50,6 +53,8 @@ def _subject_path(subject: Any) -> str:
 
 def run_checks(analysis: Analysis, settings: Settings) -> tuple[list[Finding], list[InternalError]]:
     """Run the checks over the model (every subject but those the filter stage hands over)."""
+    if not any(subjects(analysis) for subjects in _MODEL_SUBJECTS.values()):
+        return [], []  # nothing to check: the rules are not even loaded
     checks = [c for c in load_checks().values() if not c.after_filter]
     return check_subjects(checks, lambda kind: _subjects(analysis, kind), settings)
 
@@ -58,6 +63,8 @@ def run_filter_checks(
     subjects: Mapping[str, Sequence[Any]], settings: Settings
 ) -> tuple[list[Finding], list[InternalError]]:
     """Run the checks whose subjects the filter stage builds (suppression records), by subject kind."""
+    if not any(subjects.values()):
+        return [], []
     checks = [c for c in load_checks().values() if c.after_filter]
     return check_subjects(checks, lambda kind: subjects.get(kind, ()), settings)
 

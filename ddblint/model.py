@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ddblint.findings import Span
+from ddblint.pickling import pickled_by_constructor
 from ddblint.syntax import Attribute, Block, ParsedFile, ParseProblem
 
 ITEM_TYPE = "aws_dynamodb_table_item"
@@ -25,6 +26,7 @@ def span_of(path: str, block: Block | Attribute) -> Span:
     return Span(path, p.line, p.column, p.end_line, p.end_column)
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A ``resource`` or ``data`` block and the file it is in."""
@@ -46,6 +48,7 @@ class Resource:
         return self.block.attributes.get(name)
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Variable:
     name: str
@@ -53,6 +56,7 @@ class Variable:
     path: str
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ModuleCall:
     name: str
@@ -138,6 +142,7 @@ def _add_block(module: Module, block: Block, path: str) -> None:
 # -- the evaluated layer -------------------------------------------------------
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Count:
     """How many instances ``count``/``for_each`` (or a module fan-out) make.
@@ -182,6 +187,7 @@ class Count:
 ONE = Count()
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Table:
     """An ``aws_dynamodb_table`` with the key schema item rules check against."""
@@ -194,6 +200,7 @@ class Table:
     span: Span
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ItemInstance:
     """One evaluated item: ``value`` is the decoded item object, or an Unknown."""
@@ -207,6 +214,7 @@ class ItemInstance:
     json_error: str = ""  # why ``text`` is not usable JSON, if it is not
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ItemSet:
     """One ``aws_dynamodb_table_item`` resource in one module instance path."""
@@ -236,6 +244,7 @@ class ItemSet:
         return total.upper is None or total.upper > 1
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class TableLoad:
     """All item sets that write into one table from one root module."""

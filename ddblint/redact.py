@@ -15,11 +15,12 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ddblint.dynamo import PREVIEW_CHARS
 from ddblint.findings import Finding
-from ddblint.model import ItemSet
-from ddblint.secrets import secrets_in_item_set
+
+if TYPE_CHECKING:
+    from ddblint.model import ItemSet
 
 MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
@@ -28,6 +29,8 @@ MIN_FREE_FORM_CHARS = 12  # shorter forms are masked only where they stand as a 
 
 def redaction_forms(secret: str) -> set[str]:
     """The spellings of ``secret`` that may show up in a message or a source line."""
+    from ddblint.dynamo import PREVIEW_CHARS
+
     forms = {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
     forms.update(line.strip() for line in secret.splitlines())
     for form in list(forms):
@@ -77,4 +80,6 @@ def _alternative(form: str) -> str:
 
 def redactor_for(item_sets: Iterable[ItemSet]) -> Redactor:
     """A redactor for every secret in ``item_sets``, found whether or not DDB024 runs."""
+    from ddblint.secrets import secrets_in_item_set  # here: a run without item sets never loads the finders
+
     return Redactor.for_secrets(secret.text for item_set in item_sets for _, secret in secrets_in_item_set(item_set))

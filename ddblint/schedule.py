@@ -14,14 +14,16 @@ import os
 import pickle
 import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddblint.cache import Cache, dump
 from ddblint.parse import TimeoutProblem, parse_bytes, read_bytes
 from ddblint.progress import Progress
 from ddblint.settings import Settings
 from ddblint.syntax import ParsedFile
+
+if TYPE_CHECKING:  # a pool is loaded only for runs with enough to parse: most pre-commit runs have little
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 POOL_MIN_FILES = 64  # below this much work, starting processes costs more than it saves
 POOL_MIN_BYTES = 512 * 1024
@@ -169,6 +171,8 @@ class FileParser:
 
     def _parse_in_pool(self, paths: list[str], workers: int) -> Iterator[tuple[ParsedFile, str | None]]:
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
         chunk = max(1, min(CHUNK_FILES, len(paths) // (workers * 4)))
         chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]

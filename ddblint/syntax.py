@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ddblint.pickling import pickled_by_constructor
+
 # An expression node: ("lit", value) | ("template", parts) | ("ref", name)
 # | ("attr", obj, name) | ("index", obj, key) | ("splat", obj, ops)
 # | ("call", name, args, expand_last) | ("op", operator, lhs, rhs)
@@ -22,6 +24,7 @@ from typing import Any
 Expr = tuple[Any, ...]
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Position:
     """1-based start and end of a block or attribute."""
@@ -32,6 +35,7 @@ class Position:
     end_column: int
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Attribute:
     name: str
@@ -40,6 +44,7 @@ class Attribute:
     source: str  # the expression's text, for messages ("jsondecode(file(...))")
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Block:
     type: str
@@ -52,6 +57,7 @@ class Block:
         return [b for b in self.blocks if b.type == block_type]
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why a file could not be used, in plain words, with where it happened."""

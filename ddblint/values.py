@@ -13,7 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ddblint.pickling import pickled_by_constructor
 
+
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """A value ddblint cannot know before ``terraform apply`` (or chose not to compute).
@@ -38,6 +41,7 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
+@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Sized:
     """A collection too large to build: ``range(100000000)`` is a size, not a list."""

@@ -3,39 +3,80 @@
 ``ddblint PATHS`` is short for ``ddblint check PATHS``: when the first
 argument is not a subcommand, ``check`` is implied. A directory whose name
 matches a subcommand (``rules``) is linted when written as ``./rules``.
+
+A command line of paths alone, the pre-commit hook's, is not handed to Typer:
+with no option there is nothing to parse, so :func:`~ddblint.cli.check.check`
+runs with its own defaults. Importing Typer and its parsing (which converts
+every parameter through pydantic) would cost more than linting a few files.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from ddblint.cli import check, config, explain, migrate, state
-
-app = typer.Typer(
-    name="ddblint",
-    help="Find aws_dynamodb_table_item misuse (application data kept in Terraform) before it ships.",
-    add_completion=False,
-    no_args_is_help=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-app.command("check")(check.check)
-app.command("rule")(explain.rule)
-app.command("rules")(explain.rules)
-app.command("config")(config.config)
-app.command("migrate")(migrate.migrate)
-app.command("state")(state.state)
+if TYPE_CHECKING:
+    import typer
 
 SUBCOMMANDS = {"check", "rule", "rules", "config", "migrate", "state"}
 _TOP_LEVEL_FLAGS = {"--help", "-h", "--version"}
+
+
+def build_app() -> typer.Typer:
+    """The Typer application, built only when a command line has something to parse."""
+    import typer
+
+    from ddblint.cli import check, config, explain, migrate, state
+
+    app = typer.Typer(
+        name="ddblint",
+        help="Find aws_dynamodb_table_item misuse (application data kept in Terraform) before it ships.",
+        add_completion=False,
+        no_args_is_help=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    app.command("check")(_with_evaluated_annotations(check.check))
+    app.command("rule")(explain.rule)
+    app.command("rules")(explain.rules)
+    app.command("config")(config.config)
+    app.command("migrate")(migrate.migrate)
+    app.command("state")(state.state)
+    return app
+
+
+def _with_evaluated_annotations(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with its ``Annotated`` options evaluated for Typer.
+
+    The command's module names ``typer`` only for type checkers, so that it
+    loads without Typer; Typer reads the signature and type hints given here.
+    """
+    import typer
+
+    signature = inspect.signature(command, eval_str=True, locals={"typer": typer})
+
+    @functools.wraps(command)
+    def evaluated(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)
+
+    evaluated.__signature__ = signature  # type: ignore[attr-defined]
+    evaluated.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+    return evaluated
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
     if argv and (argv[0] in SUBCOMMANDS or argv[0] in _TOP_LEVEL_FLAGS):
         return argv
     return ["check", *argv]
+
+
+def _names_only_paths(args: list[str]) -> bool:
+    """``check`` followed by nothing that could be an option."""
+    return args[0] == "check" and not any(arg.startswith("-") for arg in args[1:])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,10 +87,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"ddblint {__version__}")
         raise SystemExit(0)
+    code: int | str | None
     try:
-        code = app(args=args, prog_name="ddblint", standalone_mode=False)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", getattr(exc, "code", 0))
+        if _names_only_paths(args):
+            from ddblint.cli.check import check
+
+            code = check(paths=[Path(arg) for arg in args[1:]] or None)
+        else:
+            code = build_app()(args=args, prog_name="ddblint", standalone_mode=False)
+    except SystemExit as exc:
+        code = exc.code
     except Exception as exc:  # noqa: BLE001 - click's usage errors and anything unforeseen
         code = _usage_or_internal(exc)
     code = int(code or 0)
@@ -57,12 +104,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _usage_or_internal(exc: Exception) -> int:
-    import click
+    import typer
 
-    if isinstance(exc, click.exceptions.Abort):
+    if isinstance(exc, typer.Exit):
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
         return 130
-    if isinstance(exc, click.ClickException):
-        exc.show()
+    show = getattr(exc, "show", None)
+    if callable(show):  # click's usage errors, whether Typer vendors click or not, print themselves
+        show()
         return 2
     from ddblint.cli.errors import report_internal_error
 

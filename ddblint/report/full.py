@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 MAX_FRAME_LINES = 8
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+_NO_PROBLEMS = "No problems"
+_FORCING_STYLES = ("FORCE_COLOR", "TTY_COMPATIBLE")  # environment variables that make Rich style a pipe
 
 
 def _console(stream: TextIO, options: ReportOptions) -> Console:
@@ -30,6 +32,20 @@ def _console(stream: TextIO, options: ReportOptions) -> Console:
         highlight=False,
         soft_wrap=False,
         width=None if stream.isatty() else 120,
+    )
+
+
+def _unstyled(stream: TextIO, options: ReportOptions) -> bool:
+    """Whether Rich would write ``stream`` as plain text: not a terminal, and no colour asked for."""
+    if options.color or any(os.environ.get(name) for name in _FORCING_STYLES):
+        return False
+    return not stream.isatty()
+
+
+def _no_problems(result: Result) -> str:
+    return (
+        f"{_NO_PROBLEMS} in {result.item_sets:,} item sets "
+        f"({result.modules_parsed:,} of {result.modules_seen:,} modules read)."
     )
 
 
@@ -48,17 +64,21 @@ def _frame_lines(finding: Finding, cache: dict[str, list[str]]) -> list[tuple[in
 
 
 def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
+    shown = [f for f in result.findings if options.show_suppressed or not f.suppressed]
+    if not result.has_items and not shown:
+        # One unstyled line, the common pre-commit outcome: not worth loading Rich for.
+        stream.write(
+            f"No aws_dynamodb_table_item in {result.files_seen:,} Terraform files "
+            f"({result.modules_seen:,} modules): nothing to check.\n"
+        )
+        return
+    if not shown and _unstyled(stream, options):
+        stream.write(_no_problems(result) + "\n")  # what Rich would write here, without loading it
+        return
     from rich.markup import escape
     from rich.table import Table
 
     console = _console(stream, options)
-    shown = [f for f in result.findings if options.show_suppressed or not f.suppressed]
-    if not result.has_items and not shown:
-        console.print(
-            f"No aws_dynamodb_table_item in {result.files_seen:,} Terraform files "
-            f"({result.modules_seen:,} modules): nothing to check."
-        )
-        return
     sources: dict[str, list[str]] = {}
     for path, group in groupby(shown, key=lambda f: f.span.path):
         console.print(f"[bold underline]{escape(display_path(path, options.cwd))}[/]")
@@ -79,10 +99,11 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
 def _summary(console: Console, shown: list[Finding], result: Result, table_class: type) -> None:
     active = [f for f in shown if not f.suppressed]
     if not active:
-        console.print(
-            f"[green]No problems[/] in {result.item_sets:,} item sets "
-            f"({result.modules_parsed:,} of {result.modules_seen:,} modules read)."
-        )
+        from rich.text import Text
+
+        line = Text(_no_problems(result))
+        line.stylize("green", 0, len(_NO_PROBLEMS))
+        console.print(line)
         return
     counts = Counter((f.rule_id, f.rule_name, f.severity) for f in active)
     table = table_class(title=None, show_edge=False, box=None, pad_edge=False)
