@@ -1,4 +1,10 @@
-"""``ddblint check PATHS``: lint, report, and exit with the build-gating code."""
+"""``ddblint check PATHS``: lint, report, and exit with the build-gating code.
+
+The options are declared in ``Annotated`` metadata, so their defaults are the
+function's own and the module loads without Typer: a command line of paths
+alone calls :func:`check` directly (see :mod:`ddblint.cli`), and Typer, which
+costs more than linting a few files, is imported only to parse options.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,13 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_internal_error
 
 if TYPE_CHECKING:
+    import typer
+
     from ddblint.api import Result
     from ddblint.findings import Severity
     from ddblint.settings import Settings
@@ -34,35 +40,59 @@ class FailOn(str, Enum):
 
 
 def check(
-    paths: list[Path] | None = typer.Argument(None, help="Directories or files to lint (default: .)."),
-    output_format: OutputFormat = typer.Option(OutputFormat.full, "--format", "-f", help="Report format."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
-    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Lowest severity that fails the run."),
-    max_items: int | None = typer.Option(None, "--max-items", min=0, help="DDB001 threshold (default 10)."),
-    var_file: list[Path] = typer.Option([], "--var-file", help="Extra tfvars file for root modules (repeatable)."),
-    sarif_category: str | None = typer.Option(None, "--sarif-category", help="SARIF automationDetails.id."),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Parser processes (default: automatic)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the cache."),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help="Keep the cache in DIR (default: user cache)."),
-    max_file_size: int | None = typer.Option(
-        None, "--max-file-size", min=1, help="Skip files larger than BYTES with a DDB000 finding (default 5 MiB)."
-    ),
-    parse_timeout: float | None = typer.Option(
-        None, "--parse-timeout", min=0.001, help="Seconds the parser may spend on one file (default 10)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display and no summary on stderr."),
-    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="Also print suppressed findings."),
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
-    config: Path | None = typer.Option(None, "--config", help="Use this config file instead of searching for one."),
-    isolated: bool = typer.Option(False, "--isolated", help="Ignore config files: defaults and flags only."),
-    select: list[str] | None = typer.Option(None, "--select", help="Only these rules or prefixes (DDB001,DDB01)."),
-    extend_select: list[str] = typer.Option([], "--extend-select", help="Also these rules or prefixes."),
-    ignore: list[str] = typer.Option([], "--ignore", help="Not these rules or prefixes."),
-    exclude: list[str] | None = typer.Option(None, "--exclude", help="Skip paths matching GLOB (replaces config)."),
-    baseline: Path | None = typer.Option(None, "--baseline", help="Suppress the findings recorded in FILE."),
-    write_baseline: Path | None = typer.Option(None, "--write-baseline", help="Record today's findings in FILE."),
-    show_settings: bool = typer.Option(False, "--show-settings", help="Print the effective settings and exit."),
-) -> None:
+    paths: Annotated[list[Path] | None, typer.Argument(help="Directories or files to lint (default: .).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.full,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically).")
+    ] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run.")] = None,
+    max_items: Annotated[int | None, typer.Option("--max-items", min=0, help="DDB001 threshold (default 10).")] = None,
+    var_file: Annotated[
+        list[Path] | None, typer.Option("--var-file", help="Extra tfvars file for root modules (repeatable).")
+    ] = None,
+    sarif_category: Annotated[str | None, typer.Option("--sarif-category", help="SARIF automationDetails.id.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: automatic).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Keep the cache in DIR (default: user cache).")
+    ] = None,
+    max_file_size: Annotated[
+        int | None,
+        typer.Option(
+            "--max-file-size", min=1, help="Skip files larger than BYTES with a DDB000 finding (default 5 MiB)."
+        ),
+    ] = None,
+    parse_timeout: Annotated[
+        float | None,
+        typer.Option("--parse-timeout", min=0.001, help="Seconds the parser may spend on one file (default 10)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no summary on stderr.")] = False,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Also print suppressed findings.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this config file instead of searching for one.")
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore config files: defaults and flags only.")] = False,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these rules or prefixes (DDB001,DDB01).")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option("--extend-select", help="Also these rules or prefixes.")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Not these rules or prefixes.")] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip paths matching GLOB (replaces config).")
+    ] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Suppress the findings recorded in FILE.")] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record today's findings in FILE.")
+    ] = None,
+    show_settings: Annotated[
+        bool, typer.Option("--show-settings", help="Print the effective settings and exit.")
+    ] = False,
+) -> int:
     """Lint Terraform files for aws_dynamodb_table_item misuse."""
     from ddblint.baseline import BaselineError
     from ddblint.config import CommandLine, describe, effective_settings, with_baseline
@@ -74,36 +104,36 @@ def check(
         config=str(config) if config else None,
         isolated=isolated,
         select=tuple(select) if select is not None else None,
-        extend_select=tuple(extend_select),
-        ignore=tuple(ignore),
+        extend_select=tuple(extend_select or ()),
+        ignore=tuple(ignore or ()),
         exclude=tuple(exclude) if exclude is not None else None,
         fail_on=fail_on.value if fail_on is not None else None,
         baseline=str(baseline) if baseline else None,
         max_items=max_items,
-        var_files=tuple(str(v) for v in var_file),
+        var_files=tuple(str(v) for v in var_file or ()),
         jobs=jobs,
         cache=not no_cache,
     )
     try:
         effective = effective_settings(targets, command_line)
     except ConfigError as exc:
-        raise typer.Exit(fail(str(exc))) from None
+        return fail(str(exc))
     if show_settings:
         sys.stdout.write(describe(effective))
-        raise typer.Exit(EXIT_OK)
+        return EXIT_OK
     if write_baseline is not None:
         effective = with_baseline(effective, None)
     settings = _with_limits(effective.settings, cache_dir, max_file_size, parse_timeout)
     try:
         result = _lint(targets, settings, quiet)
     except (UsageError, BaselineError) as exc:
-        raise typer.Exit(fail(str(exc))) from None
+        return fail(str(exc))
     except _Hcl2Mismatch as exc:
-        raise typer.Exit(fail(str(exc))) from None
+        return fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
-        raise typer.Exit(report_internal_error(exc, debug)) from None
+        return report_internal_error(exc, debug)
     if write_baseline is not None:
-        raise typer.Exit(_write_baseline(result, write_baseline))
+        return _write_baseline(result, write_baseline)
     if result.stale_baseline and not quiet and settings.baseline:
         from ddblint.baseline import stale_notice
 
@@ -111,8 +141,8 @@ def check(
     try:
         _report(result, output_format.value, output, sarif_category, show_suppressed, quiet)
     except OSError as exc:
-        raise typer.Exit(fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")) from None
-    raise typer.Exit(_exit_code(result, settings.fail_on, debug))
+        return fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")
+    return _exit_code(result, settings.fail_on, debug)
 
 
 class _Hcl2Mismatch(Exception):
