@@ -4,7 +4,8 @@ It evaluates what item code is made of (literals, templates, references,
 operators, conditionals, for-expressions, splats and the functions in
 :mod:`ddblint.functions`) in the scope of one module instance. Anything that
 only ``terraform apply`` could know becomes an :class:`Unknown` with a reason.
-Every evaluation has a step budget, so no expression can hang a run, and a
+Every evaluation has a budget of steps and of characters built, so no
+expression can hang a run or exhaust its memory, and a
 :class:`Trace` records which data files, decoders and nondeterministic
 functions a value came from, so rules can say *where* a number comes from.
 """
@@ -20,6 +21,7 @@ from ddblint.model import Module
 from ddblint.values import Sized, TfSet, Unknown, first_unknown, size_of, to_string
 
 STEP_BUDGET = 2_000_000
+CHARACTER_BUDGET = 50_000_000  # characters of strings one evaluation may build (a 5 MB file, copied ten times)
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -143,6 +145,7 @@ class Evaluator:
         self.count_index = count_index
         self.trace = Trace()
         self.steps = 0
+        self.characters = 0
         self._env: list[dict[str, Any]] = []
 
     # -- entry points -------------------------------------------------------
@@ -152,7 +155,7 @@ class Evaluator:
         try:
             return self._final(self.eval(expr))
         except BudgetExceeded:
-            return Unknown("too costly to evaluate (step budget exceeded)")
+            return Unknown("too costly to evaluate (step or string budget exceeded)")
         except RecursionError:
             return Unknown("nests too deeply to evaluate")
         except EvalError as exc:
@@ -189,7 +192,15 @@ class Evaluator:
             if isinstance(value, (dict, list, tuple, Sized)):
                 return Unknown("a collection cannot be placed in a string template")
             pieces.append(to_string(value))
-        return "".join(pieces)
+        return self._built("".join(pieces))
+
+    def _built(self, value: Any) -> Any:
+        """Count the characters of strings this evaluation builds: steps alone do not bound memory."""
+        if isinstance(value, str):
+            self.characters += len(value)
+            if self.characters > CHARACTER_BUDGET:
+                raise BudgetExceeded
+        return value
 
     def _eval_directive(self, text: str) -> Any:
         return Unknown("template directives (%{ ... }) are not evaluated by ddblint")
@@ -306,6 +317,7 @@ class Evaluator:
         finally:
             scope.locals_in_progress.pop()
         self.steps += inner.steps
+        self.characters += inner.characters
         scope.locals[name] = (value, inner.trace)
         self.trace.absorb(inner.trace)
         return value
@@ -370,7 +382,7 @@ class Evaluator:
         result = call(name, args, _FilesForEvaluator(self))
         if isinstance(result, Unknown) and result.nondeterministic:
             self._note_nondeterministic(result.origin)
-        return result
+        return self._built(result)
 
     def _note_nondeterministic(self, origin: str) -> None:
         if origin not in self.trace.nondeterministic:

@@ -257,6 +257,7 @@ def _zipmap(args: list[Any], files: Files) -> Any:
 
 
 _FORMAT_RE = re.compile(r"%(%|[-+# 0]*\d*(?:\.\d+)?[sdfvqtbxXoeEgG])")
+MAX_FORMAT_WIDTH = 10_000_000  # "%0999999999d" would build a gigabyte before any budget could look
 
 
 def _format(args: list[Any], files: Files) -> Any:
@@ -275,6 +276,9 @@ def _format(args: list[Any], files: Files) -> Any:
             return json.dumps(to_string(value))
         if verb == "t":
             return to_string(bool(value))
+        widest = max((int(digits) for digits in re.findall(r"\d+", directive)), default=0)
+        if widest > MAX_FORMAT_WIDTH:
+            raise EvalError(f"format(): a width of {widest:,} is too large to evaluate")
         try:
             python_spec = directive[:-1] + ("d" if verb == "d" else verb)
             number = int(value) if verb in "dxXob" else float(value)  # type: ignore[arg-type]
@@ -296,11 +300,42 @@ def _upper(args: list[Any], files: Files) -> Any:
 def _replace(args: list[Any], files: Files) -> Any:
     text, old, new = (_need_string(a, "replace") for a in args[:3])
     if len(old) > 2 and old.startswith("/") and old.endswith("/"):
+        if repeats_a_repetition(old[1:-1]):
+            raise EvalError("replace(): a pattern that repeats a repetition is not evaluated (it can take for ever)")
         try:
             return re.sub(old[1:-1], re.sub(r"\$(\d)", r"\\\1", new), text)
         except re.error:
             raise EvalError("replace(): invalid regular expression") from None
     return text.replace(old, new)
+
+
+_GROUP_KIND = re.compile(r"^\?(?:P<\w+>|<?[=!]|[a-zA-Z]*:)")  # (?:  (?P<name>  (?=  (?<!  (?i:
+
+
+def repeats_a_repetition(pattern: str) -> bool:
+    """Whether a group holding a quantifier is itself repeated, as in ``(a+)+``.
+
+    Terraform's regular expressions (RE2) run in linear time; Python's backtrack,
+    and such a pattern takes exponential time on a short string that almost
+    matches. The check is deliberately coarse: refusing a harmless pattern only
+    makes one value unknown.
+    """
+    openings: list[int] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "(":
+            openings.append(index)
+        elif char == ")" and openings:
+            group = _GROUP_KIND.sub("", pattern[openings.pop() + 1 : index]).replace("(?", "(")
+            repeated = pattern[index + 1 : index + 2] in ("*", "+", "{")
+            if repeated and any(q in group for q in "*+?{"):
+                return True
+        index += 1
+    return False
 
 
 def _tostring(args: list[Any], files: Files) -> Any:

@@ -203,6 +203,39 @@ def test_huge_ranges_and_maps_are_sized_not_built(tmp_path: Path) -> None:
     assert "1,000,000,000,000" in messages(result, "DDB001")[0]
 
 
+def test_strings_blown_up_by_format_or_templates_are_cut_off(tmp_path: Path) -> None:
+    copies = (
+        'locals {\n  big = file("${path.module}/big.txt")\n  copies = [for i in range(1000) : "${local.big}${i}"]\n}\n'
+    )
+    directory = module(
+        tmp_path,
+        {
+            "main.tf": TABLE
+            + item("wide", "count = 1").replace('{ S = "x" }', '{ S = format("%0999999999d", 1) }')
+            + copies
+            + item("copies", "for_each = toset(local.copies)"),
+            "big.txt": "x" * 1_000_000,  # a thousand copies would be a gigabyte
+        },
+    )
+    started = time.monotonic()
+    result = run(directory)
+    assert time.monotonic() - started < 30
+    wide = item_set(result, "wide").instances[0].value
+    assert wide == Unknown("format(): a width of 999,999,999 is too large to evaluate")
+    assert "string budget exceeded" in item_set(result, "copies").count.unknown
+
+
+def test_a_regular_expression_that_backtracks_for_ever_is_not_run(tmp_path: Path) -> None:
+    evil = 'replace("${join("", [for i in range(40) : "a"])}!", "/(a+)+$/", "")'
+    directory = module(
+        tmp_path, {"main.tf": TABLE + item("evil", "count = 1").replace('{ S = "x" }', f"{{ S = {evil} }}")}
+    )
+    started = time.monotonic()
+    value = item_set(run(directory), "evil").instances[0].value
+    assert time.monotonic() - started < 30
+    assert isinstance(value, Unknown) and "repeats a repetition" in value.reason
+
+
 def test_deduplicating_a_large_list_is_not_quadratic(tmp_path: Path) -> None:
     directory = module(
         tmp_path,
