@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -23,5 +22,7 @@ def report_internal_error(exc: BaseException, debug: bool, where: str = "") -> i
         "This is a bug in ddblint; please report it. Run with --debug for the traceback.\n"
     )
     if debug:
+        import traceback
+
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
     return EXIT_ERROR
