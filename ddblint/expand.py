@@ -108,8 +108,6 @@ def analyse_root(
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
 
 
-
-
 def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
     seen: dict[Any, Any] = {}
     for value in values:
@@ -176,7 +174,7 @@ def _follow_call(
     callee = load_module(callee_dir)
     if callee is None:
         return
-    instances = _instances(scope, call.block, f"module.{call.name}")
+    instances = _instances(scope, call.block, f"module.{call.name}", call.path)
     call_fanout = instances.count.times(fanout)
     call_fanout = replace(call_fanout, origin_span=call_fanout.origin_span or call.span)
     each_list = instances.each if instances.each is not None else [(None, None)]
@@ -215,8 +213,8 @@ def _call_arguments(
     return bound
 
 
-def _instances(scope: ModuleScope, block: Block, owner: str) -> _Instances:
-    """Evaluate ``for_each`` or ``count`` of a resource or module call."""
+def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Instances:
+    """Evaluate ``for_each`` or ``count`` of a resource or module call written in ``path``."""
     for_each = block.attributes.get("for_each")
     count_attr = block.attributes.get("count")
     attribute = for_each or count_attr
@@ -228,7 +226,7 @@ def _instances(scope: ModuleScope, block: Block, owner: str) -> _Instances:
     if owner.startswith("module."):
         via = f"{owner} {via}"
     files = tuple(trace.data_files)
-    span = span_of(_attribute_path(scope, block), attribute)
+    span = span_of(path, attribute)
     found = functools.partial(Count, via=via, data_files=files, origin_span=span)
     uses_count = meta == "count"
     if isinstance(value, Unknown):
@@ -278,16 +276,6 @@ def _describe_origin(meta: str, source: str, trace: Trace) -> str:
     return f"{meta}{joiner}{shown}"
 
 
-def _attribute_path(scope: ModuleScope, block: Block) -> str:
-    for resource in scope.module.resources + scope.module.data:
-        if resource.block is block:
-            return resource.path
-    for call in scope.module.calls:
-        if call.block is block:
-            return call.path
-    return scope.module.dir
-
-
 def root_tables(module: Module, scan_root: str) -> list[Table]:
     """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
     gateway = FileGateway(scan_root)
@@ -323,7 +311,7 @@ def _table(scope: ModuleScope, resource: Resource) -> Table:
 
 
 def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[ItemSet, Any]:
-    instances = _instances(scope, resource.block, resource.address)
+    instances = _instances(scope, resource.block, resource.address, resource.path)
     table_attr = resource.attribute("table_name")
     table_ref: Any = None
     literal_name = None
@@ -441,29 +429,25 @@ def _with_table(item_set: ItemSet, table: Table | None, label: str) -> ItemSet:
 
 
 def _merge_instances(item_sets: list[ItemSet]) -> list[ItemSet]:
-    """Instances of one resource under a fanned-out module become one item set."""
-    merged: dict[tuple[str, str], ItemSet] = {}
-    totals: dict[tuple[str, str], list[Count]] = {}
+    """Instances of one resource under a fanned-out module become one item set.
+
+    Each group's instances are gathered in one list and the set rebuilt once:
+    a thousand module instances cost a thousand appends, not a thousand copies.
+    """
+    groups: dict[tuple[str, str], list[ItemSet]] = {}
     for item_set in item_sets:
-        key = (item_set.address, item_set.table_label)
-        if key not in merged:
-            merged[key] = item_set
-            totals[key] = [item_set.count]
-            continue
-        first = merged[key]
-        totals[key].append(item_set.count)
-        merged[key] = replace(
-            first,
-            instances=(first.instances + item_set.instances)[:MAX_INSTANCES],
-            nondeterministic=tuple(dict.fromkeys(first.nondeterministic + item_set.nondeterministic)),
-        )
-    result = []
-    for key, item_set in merged.items():
-        counts = totals[key]
-        if len(counts) > 1:
-            item_set = replace(item_set, total=_sum_counts(counts, item_set))
-        result.append(item_set)
-    return result
+        groups.setdefault((item_set.address, item_set.table_label), []).append(item_set)
+    return [group[0] if len(group) == 1 else _merged(group) for group in groups.values()]
+
+
+def _merged(group: list[ItemSet]) -> ItemSet:
+    instances: list[ItemInstance] = []
+    for item_set in group:
+        instances.extend(item_set.instances[: MAX_INSTANCES - len(instances)])
+    nondeterministic = dict.fromkeys(source for item_set in group for source in item_set.nondeterministic)
+    first = group[0]
+    merged = replace(first, instances=tuple(instances), nondeterministic=tuple(nondeterministic))
+    return replace(merged, total=_sum_counts([s.count for s in group], merged))
 
 
 def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
