@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ddblint.syntax import room_for_deep_trees
+
 LAYOUT = "v1"
-_RECURSION_LIMIT = 20000  # as deep as the parser goes: what parsed can be stored
 
 
 def default_directory() -> str:
@@ -77,21 +78,10 @@ def code_fingerprint() -> bytes:
     return hasher.digest()
 
 
-@contextlib.contextmanager
-def _deep_structures() -> Iterator[None]:
-    """Pickling recurses once per nesting level; give deeply nested (legal) expressions room."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, _RECURSION_LIMIT))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
-
-
 def dump(value: Any) -> bytes | None:
     """``value`` as a pickle, or None when it cannot be pickled (then it is simply not cached)."""
     try:
-        with _deep_structures():
+        with room_for_deep_trees():
             return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
         return None

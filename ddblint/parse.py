@@ -13,19 +13,17 @@ import json
 import os
 import re
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 
 from ddblint.compat import hcl2_parser
 from ddblint.hcl import HclSyntaxError, parse_body
-from ddblint.syntax import ParsedFile, ParseProblem
+from ddblint.syntax import ParsedFile, ParseProblem, room_for_deep_trees
 from ddblint.tfjson import blocks_from_json
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TIME_BUDGET = 10.0
 _DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
-_RECURSION_LIMIT = 20000
 
 
 _REPEAT_ALARM = 0.05  # seconds between alarms once the budget is spent
@@ -57,17 +55,6 @@ def _time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _deep_recursion() -> Iterator[None]:
-    """Deeply nested expressions are legal HCL; give the tree walk room, then restore."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, _RECURSION_LIMIT))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
 
 
 class TimeoutProblem(ParseProblem):
@@ -137,7 +124,7 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
     if not path.endswith(".json"):
         hcl2_parser()  # built (once per process) before the clock starts: the file did not cost that time
     try:
-        with _time_budget(time_budget), _deep_recursion():
+        with _time_budget(time_budget), room_for_deep_trees():
             if path.endswith(".json"):
                 parsed.blocks, parsed.attributes = _parse_json(path, text)
             else:

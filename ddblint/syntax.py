@@ -8,6 +8,9 @@ code that interprets them.
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,3 +81,18 @@ class ParsedFile:
     problem: ParseProblem | None = None
     # (line, comment text) of every comment that mentions "ddblint:", for suppressions
     directives: list[tuple[int, str]] = field(default_factory=list)
+
+
+DEEP_TREE_LIMIT = 20000  # recursion room for the deepest tree the parser accepts
+
+
+@contextlib.contextmanager
+def room_for_deep_trees() -> Iterator[None]:
+    """Deeply nested expressions are legal HCL; converting or pickling their trees recurses
+    once per level, so raise the recursion limit for the duration, then restore it."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, DEEP_TREE_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
