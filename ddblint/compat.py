@@ -95,7 +95,18 @@ def hcl2_parser() -> Any:
     """python-hcl2's Lark parser, after checking the package is the one we support."""
     check_hcl2()
     try:
-        from hcl2.parser import parser
+        import hcl2.parser
+        from hcl2.postlexer import PostLexer
+        from lark import Lark
     except ImportError as exc:  # pragma: no cover - depends on a broken install
         raise ForeignHcl2Error(f"the installed `hcl2` package is incomplete ({exc}).") from None
-    return parser()
+    # python-hcl2's own grammar and post-lexer, but without position propagation
+    # (see ddblint.hcl._edge_token); Lark caches the built tables per user.
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        cache=True,
+        propagate_positions=False,
+        postlex=PostLexer(),
+    )

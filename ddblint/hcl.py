@@ -69,8 +69,31 @@ def parse_expression(text: str) -> Expr:
     return attributes["__ddblint_expr"].expr
 
 
-def _position(meta: Any) -> Position:
-    return Position(meta.line, meta.column, meta.end_line, meta.end_column)
+def _edge_token(node: Any, last: bool) -> Any:
+    """The first (or last) token under ``node``, skipping newlines and comments.
+
+    The parser is built without Lark's position propagation, which would give
+    every one of the half-million nodes of a large repository a position and
+    doubles the cost of a parse; blocks and attributes, the only nodes whose
+    positions ddblint keeps, take theirs from their edge tokens instead.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if not _is_tree(current):
+            if current.type != "NL_OR_COMMENT":
+                return current
+            continue
+        if current.data != "new_line_or_comment":
+            stack.extend(current.children if last else reversed(current.children))
+    return None
+
+
+def _position(node: Any) -> Position:
+    first, final = _edge_token(node, last=False), _edge_token(node, last=True)
+    if first is None or final is None:
+        return Position(1, 1, 1, 1)
+    return Position(first.line, first.column, final.end_line, final.end_column)
 
 
 def _is_tree(node: Any) -> bool:
@@ -100,11 +123,12 @@ class _Converter:
         for match in re.finditer("\n", text):
             self._line_starts.append(match.end())
 
-    def _source(self, meta: Any) -> str:
+    def _source(self, node: Any) -> str:
+        position = _position(node)
         try:
-            start = self._line_starts[meta.line - 1] + meta.column - 1
-            end = self._line_starts[meta.end_line - 1] + meta.end_column - 1
-        except (IndexError, AttributeError):
+            start = self._line_starts[position.line - 1] + position.column - 1
+            end = self._line_starts[position.end_line - 1] + position.end_column - 1
+        except IndexError:
             return ""
         return self._text[start:end].strip()
 
@@ -132,12 +156,12 @@ class _Converter:
             elif child.data != "new_line_or_comment":
                 names.append(str(child.children[0]))
         blocks, attributes = self.body(body) if body is not None else ([], {})
-        return Block(names[0], tuple(names[1:]), attributes, tuple(blocks), _position(node.meta))
+        return Block(names[0], tuple(names[1:]), attributes, tuple(blocks), _position(node))
 
     def attribute(self, node: Any) -> Attribute:
         name_node, value_node = _subtrees(node)
         name = str(name_node.children[0])
-        return Attribute(name, self.expr(value_node), _position(node.meta), self._source(value_node.meta))
+        return Attribute(name, self.expr(value_node), _position(node), self._source(value_node))
 
     # -- expressions -------------------------------------------------------
 
@@ -257,7 +281,8 @@ class _Converter:
         operator_node, rhs = _subtrees(term)
         operator = str(operator_node.children[0]).strip()
         if operator not in _BINARY_OPS:
-            raise HclSyntaxError(f"unknown operator {operator!r}", node.meta.line, node.meta.column)
+            where = _position(node)
+            raise HclSyntaxError(f"unknown operator {operator!r}", where.line, where.column)
         return ("op", operator, self.expr(lhs), self.expr(rhs))
 
     def _unary_op(self, node: Any) -> Expr:
