@@ -54,6 +54,11 @@ class _Instances:
 
 @dataclass
 class _Collected:
+    """One root module's expansion: where it runs, and what it has found so far."""
+
+    root: str
+    gateway: FileGateway
+    load_module: ModuleLoader
     tables: list[Table] = field(default_factory=list)
     raw_items: list[tuple[ItemSet, Any]] = field(default_factory=list)  # (set, table reference)
     problems: list[ParseProblem] = field(default_factory=list)
@@ -100,10 +105,9 @@ def analyse_root(
     module: Module, root: str, scan_root: str, load_module: ModuleLoader, gateway: FileGateway | None = None
 ) -> RootAnalysis:
     """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk."""
-    collected = _Collected()
-    gateway = gateway or FileGateway(scan_root)
-    variables = _root_variables(module, root, gateway)
-    _instantiate(module, "", variables, ONE, root, gateway, load_module, [root], collected)
+    collected = _Collected(root, gateway or FileGateway(scan_root), load_module)
+    variables = _root_variables(module, root, collected.gateway)
+    _instantiate(module, "", variables, ONE, [root], collected)
     sets = _resolve_tables(collected)
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
 
@@ -135,65 +139,44 @@ def _instantiate(
     address: str,
     variables: dict[str, tuple[Any, Trace]],
     fanout: Count,
-    root: str,
-    gateway: FileGateway,
-    load_module: ModuleLoader,
     stack: list[str],
     collected: _Collected,
 ) -> None:
-    scope = ModuleScope(module, address, root, gateway, variables)
+    scope = ModuleScope(module, address, collected.root, collected.gateway, variables)
     for resource in module.resources:
         if resource.type == TABLE_TYPE:
             collected.tables.append(_table(scope, resource))
         elif resource.type == ITEM_TYPE:
             collected.raw_items.append(_item_set(scope, resource, fanout))
     for call in module.calls:
-        _follow_call(scope, call, fanout, root, gateway, load_module, stack, collected)
+        _follow_call(scope, call, fanout, stack, collected)
 
 
-def _follow_call(
-    scope: ModuleScope,
-    call: ModuleCall,
-    fanout: Count,
-    root: str,
-    gateway: FileGateway,
-    load_module: ModuleLoader,
-    stack: list[str],
-    collected: _Collected,
-) -> None:
+def _follow_call(scope: ModuleScope, call: ModuleCall, fanout: Count, stack: list[str], collected: _Collected) -> None:
     callee_dir = scope.module.local_call_dir(call)
     if callee_dir is None:
         return
     if callee_dir in stack or len(stack) > MAX_MODULE_DEPTH:
-        chain = " -> ".join(os.path.relpath(d, root) for d in stack + [callee_dir])
+        chain = " -> ".join(os.path.relpath(d, collected.root) for d in stack + [callee_dir])
         why = "calls itself" if callee_dir in stack else "nests modules too deeply"
         collected.problems.append(
             ParseProblem(call.path, f"module.{call.name} {why} ({chain}); not followed", call.block.position.line)
         )
         return
-    callee = load_module(callee_dir)
+    callee = collected.load_module(callee_dir)
     if callee is None:
         return
     instances = _instances(scope, call.block, f"module.{call.name}", call.path)
     call_fanout = instances.count.times(fanout)
     call_fanout = replace(call_fanout, origin_span=call_fanout.origin_span or call.span)
     each_list = instances.each if instances.each is not None else [(None, None)]
+    address = f"{scope.module_address}module.{call.name}."
     for key, value in each_list[:MAX_MODULE_INSTANCES]:
         each = (key, value) if instances.each is not None and not instances.uses_count else None
         count_index = key if instances.uses_count else None
         arguments = _call_arguments(scope, call, callee, each, count_index)
         # Every instance of a call is expanded under one address: findings are per resource, not per key.
-        _instantiate(
-            callee,
-            f"{scope.module_address}module.{call.name}.",
-            arguments,
-            call_fanout,
-            root,
-            gateway,
-            load_module,
-            stack + [callee.dir],
-            collected,
-        )
+        _instantiate(callee, address, arguments, call_fanout, stack + [callee.dir], collected)
 
 
 def _call_arguments(
