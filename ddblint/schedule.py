@@ -207,8 +207,3 @@ def _process_context() -> Any:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
-
-
-def parse_many(paths: list[str], settings: Settings) -> dict[str, ParsedFile]:
-    """Parse without a cache: for callers that need only the results."""
-    return FileParser(settings).parse(paths)
