@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.api import Result, lint
-from ddblint.settings import Settings
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+from ddblint.result import Result
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"

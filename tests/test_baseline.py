@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.api import Result, lint
-from ddblint.baseline import BaselineError, read_baseline, write_baseline
+from ddblint.api import lint
 from ddblint.cli import main
-from ddblint.settings import Settings
+from ddblint.config.settings import Settings
+from ddblint.filter.baseline import BaselineError, read_baseline, write_baseline
+from ddblint.result import Result
 from tests.plans_module import plans_tf, write_module
 
 

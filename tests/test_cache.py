@@ -11,15 +11,16 @@ from typing import Any
 
 import pytest
 
-from ddblint import cache as cache_module
-from ddblint import schedule
-from ddblint.api import Result, lint
-from ddblint.cache import Cache, default_directory, open_cache
-from ddblint.discover import FileBytes
-from ddblint.parse import TimeoutProblem
-from ddblint.scan_memo import FileScanMemo
-from ddblint.settings import Settings
-from ddblint.syntax import ParsedFile
+from ddblint.api import lint
+from ddblint.cache import store as cache_module
+from ddblint.cache.scan_memo import FileScanMemo
+from ddblint.cache.store import Cache, default_directory, open_cache
+from ddblint.config.settings import Settings
+from ddblint.discover.files import FileBytes
+from ddblint.parse import schedule
+from ddblint.parse.file import TimeoutProblem
+from ddblint.parse.syntax import ParsedFile
+from ddblint.result import Result
 from tests.conftest import FIXTURES
 
 TABLE = """\

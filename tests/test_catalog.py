@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ddblint.api import lint
-from ddblint.catalog import load_catalog
-from ddblint.docs import update_readme
+from ddblint.catalog.docs import update_readme
+from ddblint.catalog.entries import load_catalog
+from ddblint.config.settings import Settings
 from ddblint.rules import load_checks
-from ddblint.settings import Settings
 
 CATALOG = load_catalog()
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -48,7 +48,7 @@ def test_good_example_is_silent(rule_id: str, tmp_path: Path) -> None:
 
 
 def test_readme_rule_table_is_generated_from_the_catalog() -> None:
-    """Regenerate with ``python -m ddblint.docs README.md`` after editing ``rules/``."""
+    """Regenerate with ``python -m ddblint.catalog.docs README.md`` after editing ``rules/``."""
     readme = README.read_text(encoding="utf-8")
     assert update_readme(readme) == readme
     for rule_id, doc in CATALOG.items():

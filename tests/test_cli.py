@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ddblint import compat
 from ddblint.cli import main
+from ddblint.parse import compat
 from tests.conftest import FIXTURES
 
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from ddblint import table_names
-from ddblint.api import Result, lint
-from ddblint.app_data import MONEY, PERSONAL, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
-from ddblint.dynamo import DYNAMODB_ITEM_LIMIT, item_size
-from ddblint.expand import root_tables
-from ddblint.item_leaves import Leaf, leaves
-from ddblint.model import Module, Table
-from ddblint.settings import Settings
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+from ddblint.dynamodb.item_json import DYNAMODB_ITEM_LIMIT, item_size
+from ddblint.dynamodb.item_leaves import Leaf, leaves
+from ddblint.evaluate import table_names
+from ddblint.evaluate.expand import root_tables
+from ddblint.model.module import Module, Table
+from ddblint.result import Result
+from ddblint.rules.app_data import MONEY, PERSONAL, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
 from tests.conftest import FIXTURES
 
 TABLE = """

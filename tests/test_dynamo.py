@@ -1,4 +1,4 @@
-"""Tests for ddblint.dynamo: DynamoDB JSON validation, item size, plain values.
+"""Tests for ddblint.dynamodb.item_json: DynamoDB JSON validation, item size, plain values.
 
 Boundaries come from the DynamoDB Developer Guide (data types, item sizes,
 quotas); the number syntax cases are ones real DynamoDB accepts or rejects.
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddblint.dynamo import (
+from ddblint.dynamodb.item_json import (
     DYNAMODB_ITEM_LIMIT,
     MAX_NESTING_DEPTH,
     ItemProblem,

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from ddblint.evaluate import FileGateway, ModuleScope, Trace, evaluate_attribute
-from ddblint.hcl import parse_body, parse_expression
-from ddblint.model import Module, build_module
-from ddblint.syntax import ParsedFile
-from ddblint.values import Sized, TfSet, Unknown
+from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
+from ddblint.evaluate.values import Sized, TfSet, Unknown
+from ddblint.model.module import Module, build_module
+from ddblint.parse.hcl import parse_body, parse_expression
+from ddblint.parse.syntax import ParsedFile
 
 
 def scope_for(tmp_path: Path, source: str = "", variables: dict[str, Any] | None = None) -> ModuleScope:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ddblint.api import lint
-from ddblint.settings import Settings
+from ddblint.config.settings import Settings
 from tests.annotations import read_expectations
 from tests.conftest import fixture_dirs, relative_findings
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.api import Result, lint
+from ddblint.api import lint
 from ddblint.cli import main
-from ddblint.model import ItemSet
+from ddblint.config.settings import Settings
+from ddblint.evaluate.values import Unknown
+from ddblint.model.module import ItemSet
+from ddblint.result import Result
 from ddblint.safe_yaml import UnsafeYaml, load_yaml
-from ddblint.settings import Settings
-from ddblint.values import Unknown
 
 TABLE = """\
 resource "aws_dynamodb_table" "t" {
@@ -292,8 +293,8 @@ def test_a_file_the_parser_takes_long_on_is_cut_off(tmp_path: Path, jobs: int) -
 
 
 def test_building_the_parser_does_not_count_against_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ddblint import compat
-    from ddblint.parse import parse_text
+    from ddblint.parse import compat
+    from ddblint.parse.file import parse_text
 
     real = compat.hcl2_parser.__wrapped__
 
@@ -302,8 +303,8 @@ def test_building_the_parser_does_not_count_against_the_first_file(monkeypatch: 
         return real()
 
     monkeypatch.setattr(compat, "hcl2_parser", functools.lru_cache(maxsize=1)(slow_build))
-    monkeypatch.setattr("ddblint.parse.hcl2_parser", compat.hcl2_parser)
-    monkeypatch.setattr("ddblint.hcl._parser", lambda: compat.hcl2_parser())
+    monkeypatch.setattr("ddblint.parse.file.hcl2_parser", compat.hcl2_parser)
+    monkeypatch.setattr("ddblint.parse.hcl._parser", lambda: compat.hcl2_parser())
     assert parse_text("main.tf", "locals {\n  a = 1\n}\n", time_budget=0.2).problem is None
 
 

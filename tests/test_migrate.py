@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from ddblint.cli import main
-from ddblint.migrate_terraform import MIGRATION_FILE
+from ddblint.migrate.terraform import MIGRATION_FILE
 from tests.conftest import FIXTURES
 
 boto3 = pytest.importorskip("boto3")

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ddblint.api import Result, lint
-from ddblint.settings import Settings
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+from ddblint.result import Result
 
 TABLE = """\
 resource "aws_dynamodb_table" "flags" {

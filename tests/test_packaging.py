@@ -46,7 +46,7 @@ def test_installed_wheel_reads_its_catalog_and_lints(wheel: Path, tmp_path: Path
     )
     environment = {**os.environ, "PYTHONPATH": str(target)}
     probe = (
-        "import ddblint.catalog as c, ddblint; "
+        "import ddblint.catalog.entries as c, ddblint; "
         "print(ddblint.__file__); print(c.catalog_dir()); print(len(c.load_catalog()))"
     )
     shown = subprocess.run(

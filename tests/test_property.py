@@ -16,10 +16,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ddblint.api import Result, lint
-from ddblint.catalog import load_catalog
+from ddblint.api import lint
+from ddblint.catalog.entries import load_catalog
 from ddblint.cli import main
-from ddblint.settings import Settings
+from ddblint.config.settings import Settings
+from ddblint.result import Result
 from tests.conftest import FIXTURES
 
 SEEDS = sorted({p.read_text(encoding="utf-8") for p in FIXTURES.rglob("*.tf")})

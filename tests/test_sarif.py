@@ -13,10 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ddblint.api import Result
-from ddblint.catalog import load_catalog
+from ddblint.catalog.entries import load_catalog
 from ddblint.cli import main
-from ddblint.engine import InternalError
 from ddblint.findings import Finding, Severity, Span, Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.sarif import (
@@ -27,6 +25,8 @@ from ddblint.report.sarif import (
     rule_descriptor,
     sarif_text,
 )
+from ddblint.result import Result
+from ddblint.rules.engine import InternalError
 from tests.ci_repo import git_repo, write_module
 from tests.conftest import FIXTURES, PROJECT, fixture_dirs
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from ddblint import schedule
-from ddblint.api import Result, lint
-from ddblint.settings import Settings
-from ddblint.syntax import ParsedFile
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+from ddblint.parse import schedule
+from ddblint.parse.syntax import ParsedFile
+from ddblint.result import Result
 from tests.benchmarks.generate_repo import GeneratedRepo, generate
 from tests.test_cache import outcome
 

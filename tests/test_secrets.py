@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.api import Result, lint
-from ddblint.redact import MASK, Redactor, redaction_forms
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+from ddblint.filter.redact import MASK, Redactor, redaction_forms
 from ddblint.report import FORMATS, ReportOptions, get_reporter
-from ddblint.secrets import classify, find_literal_secrets, find_secrets, looks_random
-from ddblint.settings import Settings
+from ddblint.result import Result
+from ddblint.rules.secrets import classify, find_literal_secrets, find_secrets, looks_random
 from tests.conftest import FIXTURES
 
 # Made-up values in the shapes real secrets take.
@@ -82,7 +83,7 @@ def test_evaluated_items_are_searched_through_descriptors_and_bare_values() -> N
 
 
 def test_literals_are_found_when_the_item_as_a_whole_is_unknown() -> None:
-    from ddblint.hcl import parse_expression
+    from ddblint.parse.hcl import parse_expression
 
     expr = parse_expression(
         f'jsonencode({{ pk = {{ S = "x" }}, password = {{ S = "{PASSWORD}" }}, '

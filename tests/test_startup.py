@@ -19,8 +19,10 @@ from typing import get_args
 import pytest
 import typer
 
-from ddblint import api, catalog, compat
+from ddblint import api
+from ddblint.catalog import entries as catalog
 from ddblint.cli import check, main
+from ddblint.parse import compat
 from tests.conftest import FIXTURES
 
 IRRELEVANT = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
@@ -66,7 +68,16 @@ def test_paths_alone_never_load_typer_and_nothing_relevant_loads_no_later_stage(
     env = {**os.environ, "XDG_CACHE_HOME": str(repo / "cache")}
     modules_loaded_by(["network/main.tf"], repo, env)  # fills the catalog cache
     nothing_relevant = modules_loaded_by(["network/main.tf"], repo, env)
-    heavy = {"typer", "rich", "yaml", "lark", "hcl2", "ddblint.engine", "ddblint.filter", "ddblint.model"}
+    heavy = {
+        "typer",
+        "rich",
+        "yaml",
+        "lark",
+        "hcl2",
+        "ddblint.rules.engine",
+        "ddblint.filter.apply",
+        "ddblint.model.module",
+    }
     assert "ddblint.api" in nothing_relevant and not heavy & nothing_relevant
 
     with_items = modules_loaded_by(["app/main.tf"], repo, env)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.api import Result, lint
-from ddblint.catalog import load_catalog
+from ddblint.api import lint
+from ddblint.catalog.entries import load_catalog
+from ddblint.config.settings import PathSuppression, Settings
+from ddblint.filter.suppressions import parse_directive
 from ddblint.findings import Finding
-from ddblint.settings import PathSuppression, Settings
-from ddblint.suppressions import parse_directive
+from ddblint.result import Result
 from tests.plans_module import plans_tf, resource_line, write_module
 
 RULES = tuple(load_catalog())

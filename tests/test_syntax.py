@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ddblint.discover import discover, relevant_modules, scan_bytes
-from ddblint.hcl import parse_body, template_from_text
-from ddblint.parse import parse_file, parse_text
+from ddblint.discover.files import discover, relevant_modules, scan_bytes
+from ddblint.parse.file import parse_file, parse_text
+from ddblint.parse.hcl import parse_body, template_from_text
 
 
 def test_blocks_keep_labels_positions_and_source_text() -> None:

@@ -19,9 +19,9 @@ from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_
 if TYPE_CHECKING:
     import typer
 
-    from ddblint.api import Result
+    from ddblint.config.settings import Settings
     from ddblint.findings import Severity
-    from ddblint.settings import Settings
+    from ddblint.result import Result
 
 
 class OutputFormat(str, Enum):
@@ -94,10 +94,10 @@ def check(
     ] = False,
 ) -> int:
     """Lint Terraform files for aws_dynamodb_table_item misuse."""
-    from ddblint.baseline import BaselineError
-    from ddblint.config import CommandLine, describe, effective_settings, with_baseline
-    from ddblint.config_source import ConfigError
-    from ddblint.discover import UsageError
+    from ddblint.config.effective import CommandLine, describe, effective_settings, with_baseline
+    from ddblint.config.source import ConfigError
+    from ddblint.discover.files import UsageError
+    from ddblint.filter.baseline import BaselineError
 
     targets = [str(p) for p in (paths or [Path(".")])]
     command_line = CommandLine(
@@ -135,7 +135,7 @@ def check(
     if write_baseline is not None:
         return _write_baseline(result, write_baseline)
     if result.stale_baseline and not quiet and settings.baseline:
-        from ddblint.baseline import stale_notice
+        from ddblint.filter.baseline import stale_notice
 
         sys.stderr.write(stale_notice(result.stale_baseline, settings.baseline))
     try:
@@ -151,7 +151,7 @@ class _Hcl2Mismatch(Exception):
 
 def _write_baseline(result: Result, path: Path) -> int:
     """Recording a baseline accepts today's findings: it does not fail the run."""
-    from ddblint.baseline import write_baseline
+    from ddblint.filter.baseline import write_baseline
 
     try:
         count = write_baseline(str(path), result.findings)
@@ -180,7 +180,7 @@ def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:
     import gc
 
     from ddblint.api import lint
-    from ddblint.compat import ForeignHcl2Error
+    from ddblint.parse.compat import ForeignHcl2Error
     from ddblint.progress import progress_for
 
     progress = progress_for(sys.stderr, quiet)

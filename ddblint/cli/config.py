@@ -16,8 +16,8 @@ def config(
     isolated: bool = typer.Option(False, "--isolated", help="Ignore config files: show the defaults."),
 ) -> None:
     """Print the effective settings (file:line, command line or default for each) without linting."""
-    from ddblint.config import CommandLine, describe, effective_settings
-    from ddblint.config_source import ConfigError
+    from ddblint.config.effective import CommandLine, describe, effective_settings
+    from ddblint.config.source import ConfigError
 
     targets = [str(p) for p in (paths or [Path(".")])]
     command_line = CommandLine(config=str(config_file) if config_file else None, isolated=isolated)

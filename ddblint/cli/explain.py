@@ -11,7 +11,7 @@ def rule(rule_id: str = typer.Argument(..., help="A rule id (DDB001) or name (to
     """Explain one rule: what it flags, why it matters, bad and good examples, how to fix."""
     from difflib import get_close_matches
 
-    from ddblint.catalog import load_catalog, rule_by_name_or_id
+    from ddblint.catalog.entries import load_catalog, rule_by_name_or_id
 
     doc = rule_by_name_or_id(rule_id)
     if doc is None:
@@ -23,7 +23,7 @@ def rule(rule_id: str = typer.Argument(..., help="A rule id (DDB001) or name (to
     from rich.console import Console
     from rich.markdown import Markdown
 
-    from ddblint.docs import rule_markdown
+    from ddblint.catalog.docs import rule_markdown
 
     Console().print(Markdown(rule_markdown(doc)))
 
@@ -33,7 +33,7 @@ def rules() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ddblint.catalog import load_catalog
+    from ddblint.catalog.entries import load_catalog
 
     table = Table(show_lines=False)
     for column in ("id", "name", "severity", "summary"):

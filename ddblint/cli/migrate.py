@@ -13,7 +13,7 @@ import typer
 from ddblint.cli.errors import EXIT_ERROR, EXIT_OK, fail, report_internal_error
 
 if TYPE_CHECKING:
-    from ddblint.config import CommandLine
+    from ddblint.config.effective import CommandLine
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,12 @@ def migrate(
     Item sets are chosen as ``ddblint check`` flags them, with the same
     configuration file, thresholds and suppressions.
     """
-    from ddblint.compat import ForeignHcl2Error
-    from ddblint.config import CommandLine
-    from ddblint.config_source import ConfigError
-    from ddblint.discover import UsageError
-    from ddblint.migrate import MigrationError
-    from ddblint.migrate_files import OutputConflict
+    from ddblint.config.effective import CommandLine
+    from ddblint.config.source import ConfigError
+    from ddblint.discover.files import UsageError
+    from ddblint.migrate.files import OutputConflict
+    from ddblint.migrate.plan import MigrationError
+    from ddblint.parse.compat import ForeignHcl2Error
 
     request = _Request([str(p) for p in (paths or [Path(".")])], resource, out, write, table_name)
     command_line = CommandLine(
@@ -73,11 +73,11 @@ def migrate(
 
 def _migrate(request: _Request, command_line: CommandLine) -> int:
     from ddblint.api import lint
-    from ddblint.config import effective_settings
-    from ddblint.migrate import FLAGGING_RULES, choose_candidates, plan_migration
-    from ddblint.migrate_files import PlannedFile, seed_files, write_all
-    from ddblint.migrate_report import MigrationReport, by_root, render_migration, render_refusal, resource_place
-    from ddblint.migrate_terraform import MIGRATION_FILE, migration_file
+    from ddblint.config.effective import effective_settings
+    from ddblint.migrate.files import PlannedFile, seed_files, write_all
+    from ddblint.migrate.plan import FLAGGING_RULES, choose_candidates, plan_migration
+    from ddblint.migrate.report import MigrationReport, by_root, render_migration, render_refusal, resource_place
+    from ddblint.migrate.terraform import MIGRATION_FILE, migration_file
 
     result = lint(request.targets, effective_settings(request.targets, command_line).settings)
     analysis = result.analysis

@@ -13,7 +13,7 @@ from ddblint.cli.check import OutputFormat
 from ddblint.cli.errors import EXIT_FINDINGS, EXIT_OK, fail, report_internal_error
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 
 def state(
@@ -24,8 +24,8 @@ def state(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
     """Report aws_dynamodb_table_item instances and their state bytes per table."""
-    from ddblint.state import StateFileError, read_state
-    from ddblint.state_report import max_items_default, render_state, state_result
+    from ddblint.state.read import StateFileError, read_state
+    from ddblint.state.report import max_items_default, render_state, state_result
 
     limit = max_items if max_items is not None else max_items_default()
     try:

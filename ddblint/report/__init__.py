@@ -1,4 +1,4 @@
-"""Reporters: each turns a finished :class:`~ddblint.api.Result` into text on a stream.
+"""Reporters: each turns a finished :class:`~ddblint.result.Result` into text on a stream.
 
 Nothing upstream knows which reporter runs. A reporter module is imported only
 when chosen, so a plain-text run never pays for Rich.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 FORMATS = ("full", "concise", "json", "sarif", "github")
 

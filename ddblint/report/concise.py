@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 from ddblint.report import ReportOptions, display_path
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 
 def render(result: Result, stream: TextIO, options: ReportOptions) -> None:

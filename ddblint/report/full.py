@@ -13,7 +13,7 @@ from ddblint.report import ReportOptions, display_path
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 MAX_FRAME_LINES = 8
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
-from ddblint.repo_root import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ddblint import __version__
-from ddblint.catalog import RuleDoc, load_catalog
-from ddblint.docs import rule_markdown, rule_text
+from ddblint.catalog.docs import rule_markdown, rule_text
+from ddblint.catalog.entries import RuleDoc, load_catalog
+from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
-from ddblint.repo_root import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/ddblint/ddblint"

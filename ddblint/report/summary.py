@@ -11,7 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ddblint.api import Result
+    from ddblint.result import Result
 
 MACHINE_READABLE = frozenset({"json", "sarif", "github"})
 

@@ -1,10 +1,10 @@
 """The rule checks: one small function per catalog entry, registered by id.
 
 A check is a pure function. Its first parameter's type says what the engine
-hands it: a :class:`~ddblint.syntax.ParseProblem`, an
-:class:`~ddblint.model.ItemSet` or a :class:`~ddblint.model.TableLoad`;
+hands it: a :class:`~ddblint.parse.syntax.ParseProblem`, an
+:class:`~ddblint.model.module.ItemSet` or a :class:`~ddblint.model.module.TableLoad`;
 or, for the rules about suppressions themselves (DDB090, DDB091), a
-:class:`~ddblint.suppressions.SuppressionUse` the filter stage builds.
+:class:`~ddblint.filter.suppressions.SuppressionUse` the filter stage builds.
 It yields :class:`Hit` values; the engine turns them into findings with the
 rule's id and configured severity. Checks never print, read files or look
 at configuration beyond their own options.

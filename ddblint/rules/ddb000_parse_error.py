@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ddblint.findings import Span
+from ddblint.parse.syntax import ParseProblem
 from ddblint.rules import Hit, rule
-from ddblint.syntax import ParseProblem
 
 
 @rule("DDB000")

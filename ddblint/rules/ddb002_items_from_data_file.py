@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.model import ItemSet
+from ddblint.model.module import ItemSet
 from ddblint.rules import Hit, rule
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.app_data import Signal, judge
-from ddblint.item_sets import decoded
-from ddblint.model import ItemSet
+from ddblint.model.module import ItemSet
 from ddblint.rules import Hit, rule
+from ddblint.rules.app_data import Signal, judge
+from ddblint.rules.item_sets import decoded
 
 MAX_ATTRIBUTES_SHOWN = 4
 
@@ -29,7 +29,7 @@ def _describe(category: str, found: list[Signal]) -> str:
 
 @rule("DDB010")
 def app_data_content(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """Judged on the evaluated items only; see :func:`ddblint.app_data.judge` for the thresholds."""
+    """Judged on the evaluated items only; see :func:`ddblint.rules.app_data.judge` for the thresholds."""
     items = [instance.value for instance in decoded(item_set)]
     verdict = judge(items) if items else None
     if verdict is None:

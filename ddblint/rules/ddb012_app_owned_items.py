@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.item_sets import ignores_item
-from ddblint.model import ItemSet
+from ddblint.model.module import ItemSet
 from ddblint.rules import Hit, rule
+from ddblint.rules.item_sets import ignores_item
 
 
 @rule("DDB012")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.item_sets import observe, summarize, table_in_same_module
-from ddblint.model import ItemInstance, ItemSet, Table
+from ddblint.model.module import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, rule
+from ddblint.rules.item_sets import observe, summarize, table_in_same_module
 
 
 def _argument_problems(argument: str, given: Any, expected: str | None) -> Iterator[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.dynamo import validate_item
-from ddblint.item_sets import observe, sentence, summarize
-from ddblint.model import ItemInstance, ItemSet
+from ddblint.dynamodb.item_json import validate_item
+from ddblint.evaluate.values import Unknown
+from ddblint.model.module import ItemInstance, ItemSet
 from ddblint.rules import Hit, rule
-from ddblint.values import Unknown
+from ddblint.rules.item_sets import observe, sentence, summarize
 
 
 def _problems(instance: ItemInstance) -> Iterator[tuple[Any, str, str]]:

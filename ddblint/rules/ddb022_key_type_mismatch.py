@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.dynamo import attribute_type
-from ddblint.item_sets import decoded, observe, summarize
-from ddblint.model import ItemInstance, ItemSet, Table
+from ddblint.dynamodb.item_json import attribute_type
+from ddblint.model.module import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, rule
+from ddblint.rules.item_sets import decoded, observe, summarize
 
 
 def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, str]]:

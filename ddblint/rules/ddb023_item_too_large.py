@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.dynamo import DYNAMODB_ITEM_LIMIT, item_size, validate_item
-from ddblint.item_sets import decoded, where
-from ddblint.model import ItemInstance, ItemSet
+from ddblint.dynamodb.item_json import DYNAMODB_ITEM_LIMIT, item_size, validate_item
+from ddblint.model.module import ItemInstance, ItemSet
 from ddblint.rules import Hit, rule
+from ddblint.rules.item_sets import decoded, where
 
 
 def _may_exceed(instance: ItemInstance) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ddblint.item_sets import observe, summarize
-from ddblint.model import ItemSet
+from ddblint.model.module import ItemSet
 from ddblint.rules import Hit, rule
-from ddblint.secrets import secrets_in_item_set
+from ddblint.rules.item_sets import observe, summarize
+from ddblint.rules.secrets import secrets_in_item_set
 
 
 @rule("DDB024")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ddblint.filter.suppressions import SuppressionUse
 from ddblint.rules import Hit, rule
-from ddblint.suppressions import SuppressionUse
 
 
 def _written(use: SuppressionUse) -> str:

@@ -1,0 +1,156 @@
+"""Analyses of root modules from earlier runs, reused while nothing they read has changed.
+
+Evaluating a root module (every item of every module instance it expands) costs
+more than parsing it, so a warm run that only reused parse results would spend
+most of its time evaluating again. An analysis depends on three things, and the
+cache checks all three:
+
+- the code (in the cache key, see :func:`ddblint.cache.store.code_fingerprint`);
+- the module files of the root and of every local module it calls, and the
+  ``--var-file`` files: their content keys make up the entry's key;
+- the data files that ``file()``, ``fileexists()``, ``fileset()`` and
+  ``templatefile()`` looked at: every question the evaluation asked the disk is
+  recorded with its answer, and the entry is used only if each question, asked
+  again, gets the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ddblint.cache.store import Cache, digest, dump
+from ddblint.evaluate.expand import ModuleLoader, RootAnalysis, analyse_root
+from ddblint.evaluate.expressions import FileGateway
+from ddblint.evaluate.values import Unknown
+from ddblint.model.module import Module
+
+# (method name, its arguments), and the answer it gave
+Question = tuple[str, tuple[Any, ...]]
+
+
+def _summary(answer: Any) -> Any:
+    """An answer in a form that is cheap to store and compare: file contents by digest."""
+    if isinstance(answer, Unknown):
+        return ("unknown", answer.reason)
+    if isinstance(answer, str) and len(answer) > 256:
+        return ("digest", digest(answer.encode("utf-8", "surrogatepass")))
+    if isinstance(answer, list):
+        return tuple(answer)
+    return answer
+
+
+class RecordingGateway(FileGateway):
+    """A :class:`FileGateway` that notes every question and the answer it gave."""
+
+    def __init__(self, root_limit: str) -> None:
+        super().__init__(root_limit)
+        self.answers: dict[Question, Any] = {}
+
+    def _note(self, question: Question, answer: Any) -> Any:
+        self.answers.setdefault(question, _summary(answer))
+        return answer
+
+    def resolve(self, path: str, bases: list[str]) -> str | Unknown:
+        return self._note(("resolve", (path, tuple(bases))), super().resolve(path, bases))  # type: ignore[no-any-return]
+
+    def read(self, real: str, shown: str) -> str | Unknown:
+        return self._note(("read", (real, shown)), super().read(real, shown))  # type: ignore[no-any-return]
+
+    def is_file(self, real: str) -> bool:
+        return self._note(("is_file", (real,)), super().is_file(real))  # type: ignore[no-any-return]
+
+    def glob(self, real: str, pattern: str) -> list[str] | Unknown:
+        return self._note(("glob", (real, pattern)), super().glob(real, pattern))  # type: ignore[no-any-return]
+
+
+def _asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str) -> bool:
+    gateway = FileGateway(scan_root)
+    for (method, arguments), answer in answers:
+        if method == "resolve":
+            path, bases = arguments
+            arguments = (path, list(bases))
+        if _summary(getattr(gateway, method)(*arguments)) != answer:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Entry:
+    answers: tuple[tuple[Question, Any], ...]
+    analysis: RootAnalysis
+
+
+class RootCache:
+    """A :data:`~ddblint.evaluate.expand.RootAnalyser` that reuses earlier analyses from the cache."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        scan_root: str,
+        load_module: ModuleLoader,
+        file_digests: dict[str, str],
+        var_files: list[str],
+        var_scopes: Callable[[str], bool],
+    ) -> None:
+        self._cache = cache
+        self._scan_root = scan_root
+        self._load_module = load_module
+        self._digests = file_digests
+        self._var_files = var_files
+        self._var_scopes = var_scopes  # whether a directory gets the --var-file values
+        self.analysis_keys: dict[str, str] = {}  # root -> a key that changes whenever its analysis can
+
+    def __call__(self, module: Module, root: str) -> RootAnalysis:
+        key = self._key(module, root)
+        if key is not None:
+            entry = self._cache.load("roots", key)
+            if isinstance(entry, _Entry) and _asks_the_same(entry.answers, self._scan_root):
+                self._identify(root, key, entry.answers)
+                return entry.analysis
+        gateway = RecordingGateway(self._scan_root)
+        analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway)
+        if key is not None:
+            answers = tuple(gateway.answers.items())
+            self._cache.store("roots", key, _Entry(answers, analysis))
+            self._identify(root, key, answers)
+        return analysis
+
+    def _identify(self, root: str, key: str, answers: tuple[tuple[Question, Any], ...]) -> None:
+        """Name the analysis by all it was computed from: module files, code, and the disk's answers."""
+        stored = dump(answers)
+        if stored is not None:
+            self.analysis_keys[root] = self._cache.key(b"analysis", key.encode(), stored)
+
+    def _key(self, module: Module, root: str) -> str | None:
+        """Digest of every module file the root can reach; None if one has no stable digest."""
+        parts = [self._scan_root, root]
+        files = list(self._var_files)
+        for reached in _reachable(module, self._load_module):
+            parts += ["module", reached.dir, str(self._var_scopes(reached.dir))]
+            files += [parsed.path for parsed in reached.files]
+        for path in files:
+            file_digest = self._digests.get(path)
+            if file_digest is None:
+                return None
+            parts += [path, file_digest]
+        return self._cache.key(b"root", "\0".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def _reachable(module: Module, load_module: ModuleLoader) -> list[Module]:
+    """The module and every local module it calls, directly or not (each once, cycles included)."""
+    found: dict[str, Module] = {module.dir: module}
+    pending = [module]
+    while pending:
+        current = pending.pop()
+        for call in current.calls:
+            target = current.local_call_dir(call)
+            if target is None or target in found:
+                continue
+            callee = load_module(target)
+            if callee is None:
+                continue
+            found[target] = callee
+            pending.append(callee)
+    return [found[d] for d in sorted(found)]

@@ -1,0 +1,90 @@
+"""Find the modules that call a changed module, where that is cheap.
+
+pre-commit hands ddblint the files a commit changes. When one of them belongs to
+a module that some other module calls with ``for_each`` or ``count``, that call
+multiplies the module's items, and judging the module on its own would count
+them once. Finding every caller means reading every ``.tf`` file of the
+repository: 1.2 s of bytes on a generated 10,000-module repository (``git grep``
+0.6 s, ``grep -r`` 0.4 s), several times the cost of the whole hook. So ddblint
+looks only where callers are cheap to find and common: the directories on the
+way up from the module to the root of its git repository, read as bytes
+without parsing. There a root module calls its own modules as ``./modules/x``.
+An ancestor whose local ``source`` reaches the module, or reaches an ancestor
+already found to call it, is a caller; the topmost callers become the roots the
+module is judged through. A caller elsewhere (``envs/prod`` calling
+``../../modules/x``) is not looked for; a scan of the whole repository judges
+the module with it. Outside a git repository nothing is searched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from ddblint.discover.files import ModuleBytes, list_module_files, scan_bytes
+from ddblint.discover.repo_root import find_repo_root
+from ddblint.findings import Finding
+
+
+def repository_of(directory: str) -> str | None:
+    """The root of the git checkout holding ``directory``, or None outside one."""
+    root = find_repo_root(directory)
+    return root if os.path.lexists(os.path.join(root, ".git")) else None
+
+
+def find_callers(
+    modules: Iterable[str], scan_root: str, excludes: tuple[str, ...], max_bytes: int
+) -> dict[str, list[str]]:
+    """Ancestor directories whose local module calls reach ``modules``, with their Terraform files.
+
+    ``scan_root`` and ``excludes`` are those of the run, so an excluded file is
+    not read here either. Each ancestor is read once, however many modules share it.
+    """
+    callers: dict[str, list[str]] = {}
+    seen: dict[str, tuple[list[str], tuple[str, ...]]] = {}
+    for module in modules:
+        reached = {module}
+        for ancestor in _ancestors(module):
+            if ancestor not in seen:
+                files = list_module_files(ancestor, scan_root, excludes)
+                seen[ancestor] = (files, scan_bytes(ancestor, files, max_bytes).local_sources)
+            files, sources = seen[ancestor]
+            if reached.intersection(sources):
+                callers[ancestor] = files
+                reached.add(ancestor)
+    return callers
+
+
+def _ancestors(module: str) -> Iterator[str]:
+    """The directories above ``module`` up to its repository root, nearest first."""
+    top = repository_of(module)
+    if top is None:
+        return
+    real_top = os.path.realpath(top)
+    current = module
+    while os.path.realpath(current) != real_top:
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
+        yield current
+
+
+def subject_findings(
+    findings: list[Finding], requested: Iterable[str], scanned: dict[str, ModuleBytes]
+) -> list[Finding]:
+    """The findings inside the named modules or the modules they call.
+
+    Callers found above only give the named modules their context: their own
+    findings, and those of their other children, are not about this change.
+    """
+    subjects: set[str] = set()
+    pending = list(requested)
+    while pending:
+        directory = pending.pop()
+        if directory in subjects:
+            continue
+        subjects.add(directory)
+        if directory in scanned:
+            pending.extend(scanned[directory].local_sources)
+    return [f for f in findings if os.path.dirname(f.span.path) in subjects]

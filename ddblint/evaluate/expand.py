@@ -1,0 +1,452 @@
+"""From modules as written to item sets as Terraform would create them.
+
+Each root module is instantiated with its variables (tfvars, defaults or
+unknown); local module calls are followed, their ``count``/``for_each``
+multiplying the items inside and their arguments binding the callee's
+variables. The result is an :class:`Analysis`: every item set with its exact
+(or bounded, or unbounded) size, its evaluated items, and its table.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
+from ddblint.evaluate.values import Sized, Unknown, to_string
+from ddblint.model.module import (
+    ITEM_TYPE,
+    ONE,
+    TABLE_TYPE,
+    Analysis,
+    Count,
+    ItemInstance,
+    ItemSet,
+    Module,
+    ModuleCall,
+    Resource,
+    Table,
+    TableLoad,
+    span_of,
+)
+from ddblint.parse.syntax import Block, ParseProblem
+
+MAX_INSTANCES = 20_000  # items evaluated per item set; larger sets are counted, not built
+MAX_MODULE_INSTANCES = 1_000
+MAX_MODULE_DEPTH = 16
+
+ModuleLoader = Callable[[str], "Module | None"]
+
+
+@dataclass
+class _Instances:
+    """What ``count``/``for_each`` evaluate to: a Count and, when small enough, each instance."""
+
+    count: Count
+    each: list[tuple[Any, Any]] | None  # (each.key, each.value); None when too many to list
+    uses_count: bool = False
+
+
+@dataclass
+class _Collected:
+    """One root module's expansion: where it runs, and what it has found so far."""
+
+    root: str
+    gateway: FileGateway
+    load_module: ModuleLoader
+    tables: list[Table] = field(default_factory=list)
+    raw_items: list[tuple[ItemSet, Any]] = field(default_factory=list)  # (set, table reference)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+
+@dataclass
+class RootAnalysis:
+    """What one root module contributes to the analysis; plain values, so it can be cached."""
+
+    tables: list[Table]
+    item_sets: list[ItemSet]
+    problems: list[ParseProblem]
+    loads: list[TableLoad]
+
+
+# Analyses one root module (with the directory it is in); replaceable, e.g. by a cached version.
+RootAnalyser = Callable[[Module, str], RootAnalysis]
+
+
+def analyse(
+    modules: dict[str, Module],
+    roots: list[str],
+    scan_root: str,
+    load_module: ModuleLoader,
+    analyse_one: RootAnalyser | None = None,
+) -> Analysis:
+    analysis = Analysis(modules=list(modules.values()))
+    for module in modules.values():
+        analysis.problems.extend(module.problems)
+    for root in roots:
+        if analyse_one is None:
+            part = analyse_root(modules[root], root, scan_root, load_module)
+        else:
+            part = analyse_one(modules[root], root)
+        analysis.tables.extend(part.tables)
+        analysis.item_sets.extend(part.item_sets)
+        analysis.problems.extend(part.problems)
+        analysis.loads.extend(part.loads)
+    analysis.tables = _unique(analysis.tables, key=lambda t: (t.address, t.span))
+    return analysis
+
+
+def analyse_root(
+    module: Module, root: str, scan_root: str, load_module: ModuleLoader, gateway: FileGateway | None = None
+) -> RootAnalysis:
+    """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk."""
+    collected = _Collected(root, gateway or FileGateway(scan_root), load_module)
+    variables = _root_variables(module, root, collected.gateway)
+    _instantiate(module, "", variables, ONE, [root], collected)
+    sets = _resolve_tables(collected)
+    return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
+
+
+def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
+    seen: dict[Any, Any] = {}
+    for value in values:
+        seen.setdefault(key(value), value)
+    return list(seen.values())
+
+
+def _root_variables(module: Module, root: str, gateway: FileGateway) -> dict[str, tuple[Any, Trace]]:
+    """Root variables: tfvars values win over defaults; neither means unknown."""
+    scope = ModuleScope(module, "", root, gateway, {})
+    variables: dict[str, tuple[Any, Trace]] = {}
+    for name, variable in module.variables.items():
+        if name in module.tfvars:
+            variables[name] = evaluate_attribute(scope, module.tfvars[name].expr)
+        elif variable.default is not None:
+            variables[name] = evaluate_attribute(scope, variable.default.expr)
+        else:
+            reason = f"var.{name} has no default and no value in tfvars"
+            variables[name] = (Unknown(reason, f"var.{name}", external=True), Trace())
+    return variables
+
+
+def _instantiate(
+    module: Module,
+    address: str,
+    variables: dict[str, tuple[Any, Trace]],
+    fanout: Count,
+    stack: list[str],
+    collected: _Collected,
+) -> None:
+    scope = ModuleScope(module, address, collected.root, collected.gateway, variables)
+    for resource in module.resources:
+        if resource.type == TABLE_TYPE:
+            collected.tables.append(_table(scope, resource))
+        elif resource.type == ITEM_TYPE:
+            collected.raw_items.append(_item_set(scope, resource, fanout))
+    for call in module.calls:
+        _follow_call(scope, call, fanout, stack, collected)
+
+
+def _follow_call(scope: ModuleScope, call: ModuleCall, fanout: Count, stack: list[str], collected: _Collected) -> None:
+    callee_dir = scope.module.local_call_dir(call)
+    if callee_dir is None:
+        return
+    if callee_dir in stack or len(stack) > MAX_MODULE_DEPTH:
+        chain = " -> ".join(os.path.relpath(d, collected.root) for d in stack + [callee_dir])
+        why = "calls itself" if callee_dir in stack else "nests modules too deeply"
+        collected.problems.append(
+            ParseProblem(call.path, f"module.{call.name} {why} ({chain}); not followed", call.block.position.line)
+        )
+        return
+    callee = collected.load_module(callee_dir)
+    if callee is None:
+        return
+    instances = _instances(scope, call.block, f"module.{call.name}", call.path)
+    call_fanout = instances.count.times(fanout)
+    call_fanout = replace(call_fanout, origin_span=call_fanout.origin_span or call.span)
+    each_list = instances.each if instances.each is not None else [(None, None)]
+    address = f"{scope.module_address}module.{call.name}."
+    for key, value in each_list[:MAX_MODULE_INSTANCES]:
+        each = (key, value) if instances.each is not None and not instances.uses_count else None
+        count_index = key if instances.uses_count else None
+        arguments = _call_arguments(scope, call, callee, each, count_index)
+        # Every instance of a call is expanded under one address: findings are per resource, not per key.
+        _instantiate(callee, address, arguments, call_fanout, stack + [callee.dir], collected)
+
+
+def _call_arguments(
+    scope: ModuleScope, call: ModuleCall, callee: Module, each: Any, count_index: Any
+) -> dict[str, tuple[Any, Trace]]:
+    bound: dict[str, tuple[Any, Trace]] = {}
+    callee_scope = ModuleScope(callee, "", scope.root_dir, scope.gateway, {})
+    for name, variable in callee.variables.items():
+        argument = call.block.attributes.get(name)
+        if argument is not None:
+            bound[name] = evaluate_attribute(scope, argument.expr, each, count_index)
+        elif variable.default is not None:
+            bound[name] = evaluate_attribute(callee_scope, variable.default.expr)
+        else:
+            reason = f"module.{call.name} does not set var.{name}, which has no default"
+            bound[name] = (Unknown(reason, f"var.{name}", external=True), Trace())
+    return bound
+
+
+def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Instances:
+    """Evaluate ``for_each`` or ``count`` of a resource or module call written in ``path``."""
+    for_each = block.attributes.get("for_each")
+    count_attr = block.attributes.get("count")
+    attribute = for_each or count_attr
+    if attribute is None:
+        return _Instances(ONE, [(None, None)])
+    value, trace = evaluate_attribute(scope, attribute.expr)
+    meta = "for_each" if for_each is not None else "count"
+    via = _describe_origin(meta, attribute.source, trace)
+    if owner.startswith("module."):
+        via = f"{owner} {via}"
+    files = tuple(trace.data_files)
+    span = span_of(path, attribute)
+    found = functools.partial(Count, via=via, data_files=files, origin_span=span)
+    uses_count = meta == "count"
+    if isinstance(value, Unknown):
+        if value.bound is not None:
+            listed = [(i, None) for i in range(min(value.bound, MAX_INSTANCES))] if uses_count else None
+            return _Instances(found(None, value.bound, unknown=value.reason), listed, uses_count)
+        counted = found(None, None, unknown=value.reason, external=value.external)
+        return _Instances(counted, None, uses_count)
+    if uses_count:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            reason = f"count must be a non-negative number, got {to_string(value)!r}"
+            return _Instances(found(None, None, unknown=reason), None, True)
+        number = int(value)
+        listed = [(i, None) for i in range(number)] if number <= MAX_INSTANCES else None
+        return _Instances(found(number, number), listed, True)
+    if isinstance(value, Sized):
+        exact = value.size if value.exact else None
+        return _Instances(found(exact, value.size), None)
+    if isinstance(value, dict):
+        pairs = [(k, value[k]) for k in sorted(value)]
+    elif isinstance(value, (list, tuple)):
+        keys = (v if isinstance(v, str) else json.dumps(v) for v in value)
+        pairs = [(k, k) for k in dict.fromkeys(keys)]
+    else:
+        reason = f"for_each needs a map or set, got {type(value).__name__}"
+        return _Instances(found(None, None, unknown=reason), None)
+    listed = pairs if len(pairs) <= MAX_INSTANCES else None
+    return _Instances(found(len(pairs), len(pairs)), listed)
+
+
+_PLAIN_REFERENCE = re.compile(r"^(local|var)\.[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _describe_origin(meta: str, source: str, trace: Trace) -> str:
+    """``for_each over jsondecode(file("data/users.json"))``: short, and naming the data file."""
+    joiner = " over " if meta == "for_each" else " = "
+    if trace.data_files:
+        decoders = [r for r in trace.readers if r not in ("file", "fileset", "templatefile")]
+        reader = "file" if any(r == "file" for r in trace.readers) else (trace.readers or ["file"])[0]
+        described = f'{reader}("{trace.data_files[0]}")'
+        if decoders:
+            described = f"{decoders[-1]}({described})"
+        if _PLAIN_REFERENCE.match(source):
+            return f"{meta}{joiner}{source} = {described}"
+        return f"{meta}{joiner}{described}"
+    shown = source if len(source) <= 80 else source[:77] + "..."
+    return f"{meta}{joiner}{shown}"
+
+
+def root_tables(module: Module, scan_root: str) -> list[Table]:
+    """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
+    gateway = FileGateway(scan_root)
+    scope = ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
+    return [_table(scope, resource) for resource in module.resources if resource.type == TABLE_TYPE]
+
+
+def _table(scope: ModuleScope, resource: Resource) -> Table:
+    def literal(name: str) -> str | None:
+        attribute = resource.attribute(name)
+        if attribute is None:
+            return None
+        value, _ = evaluate_attribute(scope, attribute.expr)
+        return value if isinstance(value, str) else None
+
+    attribute_types: dict[str, str] = {}
+    for block in resource.block.blocks_of("attribute"):
+        name_attr, type_attr = block.attributes.get("name"), block.attributes.get("type")
+        if name_attr is None or type_attr is None:
+            continue
+        name, _ = evaluate_attribute(scope, name_attr.expr)
+        kind, _ = evaluate_attribute(scope, type_attr.expr)
+        if isinstance(name, str) and isinstance(kind, str):
+            attribute_types[name] = kind
+    return Table(
+        scope.module_address + resource.address,
+        literal("name"),
+        literal("hash_key"),
+        literal("range_key"),
+        attribute_types,
+        resource.span,
+    )
+
+
+def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[ItemSet, Any]:
+    instances = _instances(scope, resource.block, resource.address, resource.path)
+    table_attr = resource.attribute("table_name")
+    table_ref: Any = None
+    literal_name = None
+    if table_attr is not None:
+        table_ref, _ = evaluate_attribute(scope, table_attr.expr)
+        if table_attr.expr[0] == "lit" and isinstance(table_attr.expr[1], str):
+            literal_name = table_attr.expr[1]
+    evaluated, nondeterministic = _evaluate_items(scope, resource, instances)
+    total = instances.count.times(fanout)
+    item_set = ItemSet(
+        address=scope.module_address + resource.address,
+        resource=resource,
+        module_address=scope.module_address.rstrip("."),
+        count=instances.count,
+        fanout=fanout,
+        table=None,
+        table_label="",
+        instances=tuple(evaluated),
+        ignore_changes=_ignore_changes(resource.block),
+        table_name_literal=literal_name,
+        table_name=table_ref if isinstance(table_ref, str) else None,
+        nondeterministic=tuple(nondeterministic),
+        total=total,
+    )
+    return item_set, table_ref
+
+
+def _evaluate_items(
+    scope: ModuleScope, resource: Resource, instances: _Instances
+) -> tuple[list[ItemInstance], list[str]]:
+    item_attr = resource.attribute("item")
+    hash_attr = resource.attribute("hash_key")
+    range_attr = resource.attribute("range_key")
+    nondeterministic: list[str] = []
+    evaluated: list[ItemInstance] = []
+    listed = instances.each if instances.each is not None else []
+    for key, value in listed[:MAX_INSTANCES]:
+        each = None if instances.uses_count else (key, value)
+        count_index = key if instances.uses_count else None
+        if item_attr is None:
+            break
+        item_value, trace = evaluate_attribute(scope, item_attr.expr, each, count_index)
+        for source in trace.nondeterministic:
+            if source not in nondeterministic:
+                nondeterministic.append(source)
+        hash_key = evaluate_attribute(scope, hash_attr.expr, each, count_index)[0] if hash_attr else None
+        range_key = evaluate_attribute(scope, range_attr.expr, each, count_index)[0] if range_attr else None
+        decoded, text, error = _decode_item(item_value)
+        evaluated.append(ItemInstance(key, decoded, hash_key, range_key, tuple(trace.nondeterministic), text, error))
+    return evaluated, nondeterministic
+
+
+def _decode_item(value: Any) -> tuple[Any, str | None, str]:
+    """The item attribute is a JSON string; decode it, keeping the text and any error."""
+    if isinstance(value, Unknown):
+        return value, None, ""
+    if isinstance(value, dict):  # not a string at all: Terraform would reject it
+        return None, None, "item must be a JSON string (wrap the object in jsonencode())"
+    if not isinstance(value, str):
+        return None, None, f"item must be a JSON string, got {type(value).__name__}"
+    try:
+        return json.loads(value), value, ""
+    except json.JSONDecodeError as exc:
+        return None, value, f"item is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        return None, value, "item JSON nests too deeply"
+
+
+def _ignore_changes(block: Block) -> tuple[str, ...]:
+    names: list[str] = []
+    for lifecycle in block.blocks_of("lifecycle"):
+        attribute = lifecycle.attributes.get("ignore_changes")
+        if attribute is None:
+            continue
+        expr = attribute.expr
+        if expr[0] == "ref" or expr[0] == "lit" and isinstance(expr[1], str):  # ignore_changes = all
+            names.append(expr[1])
+        elif expr[0] == "tuple":
+            for element in expr[1]:
+                if element[0] in ("ref", "lit") and isinstance(element[1], str):
+                    names.append(element[1])
+    return tuple(names)
+
+
+def _resolve_tables(collected: _Collected) -> list[ItemSet]:
+    """Attach each item set to its table: by resource reference, else by literal name."""
+    by_address = {table.address: table for table in collected.tables}
+    by_name: dict[str, Table] = {}
+    for known in collected.tables:
+        if known.name is not None:
+            by_name.setdefault(known.name, known)
+    resolved: list[ItemSet] = []
+    for item_set, reference in collected.raw_items:
+        table: Table | None = None
+        label = ""
+        if isinstance(reference, Unknown) and reference.resource is not None:
+            module_address, resource_address = reference.resource
+            if resource_address.startswith(TABLE_TYPE + "."):
+                table = by_address.get(module_address + resource_address)
+                label = module_address + resource_address
+        elif isinstance(reference, str):
+            table = by_name.get(reference)
+            label = f'table "{reference}"'
+        if table is not None:
+            label = table.address
+        elif not label:
+            attribute = item_set.resource.attribute("table_name")
+            label = f"table {attribute.source}" if attribute is not None else "an unnamed table"
+        resolved.append(_with_table(item_set, table, label))
+    return _merge_instances(resolved)
+
+
+def _with_table(item_set: ItemSet, table: Table | None, label: str) -> ItemSet:
+    return replace(item_set, table=table, table_label=label)
+
+
+def _merge_instances(item_sets: list[ItemSet]) -> list[ItemSet]:
+    """Instances of one resource under a fanned-out module become one item set.
+
+    Each group's instances are gathered in one list and the set rebuilt once:
+    a thousand module instances cost a thousand appends, not a thousand copies.
+    """
+    groups: dict[tuple[str, str], list[ItemSet]] = {}
+    for item_set in item_sets:
+        groups.setdefault((item_set.address, item_set.table_label), []).append(item_set)
+    return [group[0] if len(group) == 1 else _merged(group) for group in groups.values()]
+
+
+def _merged(group: list[ItemSet]) -> ItemSet:
+    instances: list[ItemInstance] = []
+    for item_set in group:
+        instances.extend(item_set.instances[: MAX_INSTANCES - len(instances)])
+    nondeterministic = dict.fromkeys(source for item_set in group for source in item_set.nondeterministic)
+    first = group[0]
+    merged = replace(first, instances=tuple(instances), nondeterministic=tuple(nondeterministic))
+    return replace(merged, total=_sum_counts([s.count for s in group], merged))
+
+
+def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
+    """Total over the instances of a fanned-out module whose item counts may differ."""
+    exact = None if any(c.exact is None for c in counts) else sum(c.exact or 0 for c in counts)
+    upper = None if any(c.upper is None for c in counts) else sum(c.upper or 0 for c in counts)
+    listed = len(counts)
+    fan = item_set.fanout
+    if fan.exact is not None and fan.exact > listed and exact is not None:
+        # More module instances than were expanded: scale by the average.
+        exact = upper = round(exact * fan.exact / listed)
+    return replace(item_set.total, exact=exact, upper=upper)
+
+
+def _loads(root: str, item_sets: list[ItemSet]) -> list[TableLoad]:
+    groups: dict[str, list[ItemSet]] = {}
+    for item_set in item_sets:
+        groups.setdefault(item_set.table_label, []).append(item_set)
+    return [TableLoad(label, sets[0].table, root, tuple(sets)) for label, sets in sorted(groups.items())]

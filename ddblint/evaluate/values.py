@@ -1,0 +1,136 @@
+"""Values the evaluator produces besides plain Python data.
+
+Known values are plain Python: ``None``, ``bool``, ``int``/``float``, ``str``,
+``list`` (tuples and lists), ``dict`` (objects and maps) and :class:`TfSet`.
+What cannot be known at lint time is an explicit :class:`Unknown` that says
+why; a collection too large to build is a :class:`Sized` that keeps only its
+size. Rules never guess from an ``Unknown``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ddblint.cache.pickling import pickled_by_constructor
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value ddblint cannot know before ``terraform apply`` (or chose not to compute).
+
+    ``origin`` names where it comes from (``var.users``, ``data.aws_s3_object.x``);
+    ``bound`` is the largest number or size it can take, when that is known
+    (a toggle ``var.on ? 1 : 0`` has bound 1); ``nondeterministic`` marks values
+    that change on every run (``timestamp()``); ``resource`` is the address of a
+    referenced resource, so ``aws_dynamodb_table.x.name`` still identifies its table;
+    ``external`` marks values only Terraform can know (variables without a value,
+    data sources, resource attributes), as opposed to what ddblint chose not to compute.
+    """
+
+    reason: str
+    origin: str = ""
+    bound: int | None = None
+    nondeterministic: bool = False
+    resource: tuple[str, str] | None = None  # (module address, resource address)
+    external: bool = False
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """A collection too large to build: ``range(100000000)`` is a size, not a list."""
+
+    size: int
+    what: str
+    exact: bool = True
+
+
+class TfSet(tuple):  # type: ignore[type-arg]
+    """A Terraform set: ordered, duplicate-free; ``for_each`` keys are its elements."""
+
+
+def first_unknown(*values: Any) -> Unknown | None:
+    for value in values:
+        if isinstance(value, Unknown):
+            return value
+    return None
+
+
+def contains_unknown(value: Any, depth: int = 0) -> Unknown | None:
+    """The first Unknown anywhere inside ``value`` (Sized counts as unknown content)."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, Sized):
+        return Unknown(f"{value.what} is too large to evaluate", value.what)
+    if depth > 200:
+        return Unknown("value nests too deeply")
+    if isinstance(value, dict):
+        for item in value.values():
+            found = contains_unknown(item, depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found = contains_unknown(item, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def to_string(value: Any) -> str:
+    """HCL's conversion of a primitive to string (``true``, ``1``, ``1.5``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    """``jsonencode``: compact JSON, map keys sorted as Terraform does."""
+    return json.dumps(_plain(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, TfSet):
+        return "set"
+    if isinstance(value, (list, tuple)):
+        return "tuple"
+    return type(value).__name__
+
+
+def size_of(value: Any) -> int | None:
+    """Number of elements of a collection, also for a :class:`Sized`; None if not one."""
+    if isinstance(value, Sized):
+        return value.size
+    if isinstance(value, (dict, list, tuple, str)):
+        return len(value)
+    return None

@@ -1,0 +1,82 @@
+"""Load module directories on demand: the callees outside the given paths load too."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ddblint.config.settings import Settings
+from ddblint.discover.files import Discovery, is_auto_loaded, list_module_files
+
+if TYPE_CHECKING:
+    from ddblint.model.module import Module
+    from ddblint.parse.schedule import FileParser
+
+
+class ModuleLoader:
+    """Parses module directories on demand, so callees outside the given paths still load."""
+
+    def __init__(self, discovery: Discovery, settings: Settings, new_parser: Callable[[], FileParser]) -> None:
+        self._discovery = discovery
+        self._settings = settings
+        self._new_parser = new_parser
+        self._started_parser: FileParser | None = None
+        self._cache: dict[str, Module | None] = {}
+        self._var_files = [os.path.abspath(v) for v in settings.var_files]
+
+    def files_of(self, directory: str) -> list[str]:
+        if directory in self._discovery.modules:
+            return self._discovery.modules[directory]
+        if not os.path.isdir(directory):
+            return []
+        reach = self._discovery.reach
+        real = os.path.realpath(directory)
+        if real != reach and not real.startswith(reach + os.sep):
+            return []
+        files = list_module_files(directory, self._discovery.root, self._settings.exclude)
+        self._discovery.modules[directory] = files
+        return files
+
+    def load_many(self, directories: list[str]) -> None:
+        from ddblint.model.module import build_module
+
+        wanted = {d: [f for f in self.files_of(d) if is_auto_loaded(os.path.basename(f))] for d in directories}
+        parsed = self._parser.parse([f for files in wanted.values() for f in files] + self._var_files)
+        var_files = [parsed[v] for v in self._var_files]
+        for directory, files in wanted.items():
+            extra = var_files if self.gets_var_files(directory) else []
+            self._cache[directory] = build_module(directory, [parsed[f] for f in files], extra)
+
+    @property
+    def _parser(self) -> FileParser:
+        """Started on first use: a run with nothing relevant never loads the parser."""
+        if self._started_parser is None:
+            self._started_parser = self._new_parser()
+        return self._started_parser
+
+    def gets_var_files(self, directory: str) -> bool:
+        """``--var-file`` values apply to the module directories the user asked for."""
+        return directory in self._discovery.requested
+
+    @property
+    def var_files(self) -> list[str]:
+        return self._var_files
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return self._parser.digests
+
+    def __call__(self, directory: str) -> Module | None:
+        if directory not in self._cache:
+            self.load_many([directory])
+        return self._cache[directory]
+
+    def close(self) -> None:
+        """No more modules will be asked for: stop any parser processes."""
+        if self._started_parser is not None:
+            self._started_parser.close()
+
+    def modules(self, directories: list[str]) -> list[Module]:
+        self.load_many([d for d in directories if d not in self._cache])
+        return [m for d in directories if (m := self._cache[d]) is not None]

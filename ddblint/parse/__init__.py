@@ -1,0 +1,6 @@
+"""Parsing: bytes -> ddblint's syntax tree with positions, or DDB000 problems.
+
+In: file paths. Out: one :class:`~ddblint.parse.syntax.ParsedFile` per file, holding blocks,
+attributes and expression trees with line and column, plus the suppression comments; a file that
+cannot be read or parsed yields a :class:`~ddblint.parse.syntax.ParseProblem`, never an exception.
+"""

@@ -1,0 +1,112 @@
+"""Check that the ``hcl2`` package we import really is python-hcl2 8.x.
+
+checkov depends on ``bc-python-hcl2``, a fork that installs the same top-level
+``hcl2`` package. Installed side by side they overwrite each other's files, and
+the result fails in confusing ways deep inside a parse. We look before we parse
+and stop with a message that says what was found and how to fix it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import re
+from typing import Any
+
+SUPPORTED_MAJOR = 8
+DISTRIBUTIONS = ("python-hcl2", "bc-python-hcl2")
+
+
+class ForeignHcl2Error(Exception):
+    """The importable ``hcl2`` is not python-hcl2 8.x (or is a mix of two packages)."""
+
+
+def _installed_distributions() -> dict[str, str]:
+    """Versions of the distributions that install ``hcl2``, by name.
+
+    Read from the ``.dist-info`` directories beside the importable package,
+    where pip puts them: one directory listing, where importing
+    :mod:`importlib.metadata` costs more than a pre-commit run's own work.
+    :mod:`importlib.metadata` answers when none is there (an egg, say).
+    """
+    spec = importlib.util.find_spec("hcl2")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    found = distributions_in(os.path.dirname(locations[0])) if locations else {}
+    return found or _distributions_from_metadata()
+
+
+def distributions_in(directory: str) -> dict[str, str]:
+    """The python-hcl2 and bc-python-hcl2 versions whose ``.dist-info`` is in ``directory``."""
+    wanted = {_normalised(name): name for name in DISTRIBUTIONS}
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return {}
+    found = {}
+    for entry in names:
+        stem, dash, version = entry.removesuffix(".dist-info").partition("-")
+        if entry.endswith(".dist-info") and dash and _normalised(stem) in wanted:
+            found[wanted[_normalised(stem)]] = version
+    return found
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _distributions_from_metadata() -> dict[str, str]:
+    from importlib import metadata
+
+    found = {}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def check_hcl2() -> None:
+    """Raise :class:`ForeignHcl2Error` unless python-hcl2 8.x alone provides ``hcl2``."""
+    found = _installed_distributions()
+    advice = (
+        "Install ddblint in an environment of its own, e.g. `pipx install ddblint` or "
+        "`uv tool install ddblint`, so it does not share `hcl2` with checkov."
+    )
+    if "bc-python-hcl2" in found:
+        listing = ", ".join(f"{name} {version}" for name, version in sorted(found.items()))
+        raise ForeignHcl2Error(
+            f"this environment has bc-python-hcl2 (checkov's fork), which installs the same `hcl2` "
+            f"package as python-hcl2 and overwrites its files (found: {listing}). {advice}"
+        )
+    version = found.get("python-hcl2")
+    if version is None:
+        raise ForeignHcl2Error(f"python-hcl2 is not installed, but an `hcl2` package was found. {advice}")
+    if version.split(".")[0] != str(SUPPORTED_MAJOR):
+        raise ForeignHcl2Error(
+            f"ddblint needs python-hcl2 {SUPPORTED_MAJOR}.x, found {version}. "
+            f"Run `pip install 'python-hcl2>={SUPPORTED_MAJOR},<{SUPPORTED_MAJOR + 1}'`. {advice}"
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def hcl2_parser() -> Any:
+    """python-hcl2's Lark parser, after checking the package is the one we support."""
+    check_hcl2()
+    try:
+        import hcl2.parser
+        from hcl2.postlexer import PostLexer
+        from lark import Lark
+    except ImportError as exc:  # pragma: no cover - depends on a broken install
+        raise ForeignHcl2Error(f"the installed `hcl2` package is incomplete ({exc}).") from None
+    # python-hcl2's own grammar and post-lexer, but without position propagation
+    # (see ddblint.parse.hcl._edge_token); Lark caches the built tables per user.
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        cache=True,
+        propagate_positions=False,
+        postlex=PostLexer(),
+    )

@@ -1,0 +1,160 @@
+"""Read and parse one file; every failure becomes a :class:`ParseProblem`, never an exception.
+
+A file that cannot be read, is binary, is not UTF-8, is too large, nests too
+deeply or takes the parser too long is reported (rule DDB000) and the rest of
+the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import os
+import re
+import signal
+import threading
+from collections.abc import Iterator
+
+from ddblint.parse.compat import hcl2_parser
+from ddblint.parse.hcl import HclSyntaxError, parse_body
+from ddblint.parse.syntax import ParsedFile, ParseProblem, room_for_deep_trees
+from ddblint.parse.tfjson import blocks_from_json
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 10.0
+_DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
+
+
+_REPEAT_ALARM = 0.05  # seconds between alarms once the budget is spent
+
+
+class _ParseTimeout(BaseException):
+    """Not an ``Exception``: a library's ``except Exception`` must not swallow the interruption."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt a parse that runs longer than ``seconds`` (main thread on POSIX only).
+
+    The alarm repeats until the parse stops: raised inside a finaliser that the
+    garbage collector happened to run, the first interruption would be lost.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_ALARM)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class TimeoutProblem(ParseProblem):
+    """The parser ran out of time: a verdict about this run's machine, not the file, so never cached."""
+
+
+def read_prefix(path: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a file, allocating no more than the file needs.
+
+    ``read(max_bytes + 1)`` would allocate the whole limit for every small file.
+    """
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        return handle.read() if size <= max_bytes else handle.read(max_bytes + 1)
+
+
+def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes | None, ParseProblem | None]:
+    """The file's bytes, or why it cannot be read within the size limit."""
+    try:
+        data = read_prefix(path, max_bytes)
+    except OSError as exc:
+        return None, ParseProblem(path, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return None, ParseProblem(path, f"file is larger than the {max_bytes:,}-byte limit (max-file-size); skipped")
+    return data, None
+
+
+def read_text(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, ParseProblem | None]:
+    """The file's text, or the reason it cannot be linted as text."""
+    data, problem = read_bytes(path, max_bytes)
+    if data is None:
+        return None, problem
+    return decode(path, data)
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, ParseProblem | None]:
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return None, ParseProblem(path, "binary file (contains NUL bytes); skipped", line)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        start = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)  # after a BOM: shifted
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        byte = data[start]
+        return None, ParseProblem(path, f"not UTF-8 text (byte 0x{byte:02x}); Terraform reads only UTF-8", line, column)
+
+
+def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    data, problem = read_bytes(path, max_bytes)
+    if data is None:
+        return ParsedFile(path, problem=problem)
+    return parse_bytes(path, data, time_budget)
+
+
+def parse_bytes(path: str, data: bytes, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    """Parse bytes already read (and hashed) by the caller, so the result matches that content."""
+    text, problem = decode(path, data)
+    if text is None:
+        return ParsedFile(path, problem=problem)
+    return parse_text(path, text, time_budget)
+
+
+def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
+    parsed = ParsedFile(path)
+    if not path.endswith(".json"):
+        hcl2_parser()  # built (once per process) before the clock starts: the file did not cost that time
+    try:
+        with _time_budget(time_budget), room_for_deep_trees():
+            if path.endswith(".json"):
+                parsed.blocks, parsed.attributes = _parse_json(path, text)
+            else:
+                parsed.blocks, parsed.attributes = parse_body(text)
+                parsed.directives = _directives(text)
+    except HclSyntaxError as exc:
+        parsed.problem = ParseProblem(path, f"syntax error: {exc}", exc.line, exc.column)
+    except json.JSONDecodeError as exc:
+        parsed.problem = ParseProblem(path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+    except RecursionError:
+        parsed.problem = ParseProblem(path, "expressions nest too deeply to analyse; skipped")
+    except _ParseTimeout:
+        parsed.problem = TimeoutProblem(path, f"parsing took longer than {time_budget:g}s (parse-timeout); skipped")
+    except MemoryError:
+        parsed.problem = ParseProblem(path, "file is too large to analyse; skipped")
+    if parsed.problem is not None:
+        parsed.blocks, parsed.attributes = [], {}
+    return parsed
+
+
+def _parse_json(path: str, text: str) -> tuple[list, dict]:  # type: ignore[type-arg]
+    document = json.loads(text) if text.strip() else {}
+    if not isinstance(document, dict):
+        raise HclSyntaxError("a Terraform JSON file must hold a JSON object")
+    if path.endswith((".tfvars.json",)):
+        return [], blocks_from_json(document, text, tfvars=True)[1]
+    return blocks_from_json(document, text)
+
+
+def _directives(text: str) -> list[tuple[int, str]]:
+    if "ddblint:" not in text:
+        return []
+    return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in _DIRECTIVE_RE.finditer(text)]

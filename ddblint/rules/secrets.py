@@ -1,0 +1,363 @@
+"""Find secrets in items: passwords, tokens, access keys, private keys.
+
+An item's content lands in Terraform state and plan output in plain text, so a
+secret written into an item is readable by everyone who can read either. Two
+sources are searched: the evaluated items (which see values that came from
+locals, variables and files), and the literal strings of the ``item``
+expression itself (which still see ``password = "..."`` when another part of
+the item, a ``timestamp()`` say, makes the evaluated item unknown).
+
+A :class:`Secret` keeps the secret text only so reporters can redact it; it
+is left out of ``repr`` and no message may quote it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
+from ddblint.dynamodb.item_leaves import leaves, name_words
+from ddblint.model.module import ItemSet
+from ddblint.rules.item_sets import IN_SOURCE
+
+MIN_SECRET_CHARS = 4  # shorter literals under a secret-like name are placeholders, not secrets
+MIN_ENTROPY_CHARS = 20  # a random token shorter than this is rare, a short word with digits common
+MIN_HEX_CHARS = 32  # a 128-bit key written in hex; shorter hex strings are often ids or hashes cut short
+MIN_ENTROPY_BITS = 3.5  # Shannon bits per character; random base64 or hex scores 3.7 and up
+MAX_EXPR_DEPTH = 64
+
+_ACCESS_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")  # long-term, temporary and other AWS key ids
+_AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(_ACCESS_KEY_PREFIXES) + r")[A-Z2-7]{16}(?![A-Z0-9])")
+_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@")
+
+# Words that make an attribute name secret-like on their own, with the noun a message uses.
+_SECRET_WORDS = {
+    "password": "a password",
+    "passwd": "a password",
+    "pwd": "a password",
+    "passphrase": "a passphrase",
+    "secret": "a secret",
+    "token": "a token",
+    "apikey": "an API key",
+    "credential": "a credential",
+    "credentials": "a credential",
+}
+# Word pairs that do the same (``api_key``, ``privateKey``).
+_SECRET_PAIRS = {
+    ("api", "key"): "an API key",
+    ("private", "key"): "a private key",
+    ("access", "key"): "an access key",
+    ("signing", "key"): "a signing key",
+    ("encryption", "key"): "an encryption key",
+    ("master", "key"): "a master key",
+    ("auth", "key"): "an auth key",
+}
+# Words that make a name secret-like only when its value also looks random.
+_WEAK_WORDS = {
+    "key",
+    "signature",
+    "hmac",
+    "salt",
+    "nonce",
+    "jwt",
+    "bearer",
+    "auth",
+    "authorization",
+    "cookie",
+    "session",
+    "webhook",
+    "dsn",
+}
+# A name ending in one of these describes a secret rather than holding it:
+# ``secret_arn``, ``token_ttl``, ``password_min_length``, ``api_key_id``.
+_DESCRIBING_SUFFIXES = {
+    "arn",
+    "name",
+    "id",
+    "ids",
+    "url",
+    "uri",
+    "path",
+    "ttl",
+    "length",
+    "len",
+    "type",
+    "kind",
+    "policy",
+    "enabled",
+    "required",
+    "rotation",
+    "version",
+    "hint",
+    "label",
+    "field",
+    "header",
+    "location",
+    "ref",
+    "expiry",
+    "expires",
+    "expiration",
+    "lifetime",
+    "age",
+    "count",
+    "min",
+    "max",
+    "limit",
+    "prefix",
+    "format",
+    "algorithm",
+    "hash",
+    "digest",
+    "source",
+    "provider",
+    "parameter",
+    "param",
+}
+_PLACEHOLDER_WORDS = {
+    "changeme",
+    "replaceme",
+    "todo",
+    "tbd",
+    "placeholder",
+    "dummy",
+    "example",
+    "secret",
+    "password",
+    "redacted",
+    "none",
+    "null",
+    "nil",
+    "na",
+    "test",
+    "default",
+    "notset",
+    "unset",
+    "empty",
+}
+# Values that name where a secret lives instead of holding it.
+_REFERENCE_PREFIXES = (
+    "arn:",
+    "ssm:",
+    "secretsmanager:",
+    "vault:",
+    "resolve:",
+    "{{resolve:",
+    "env:",
+    "$",  # an environment variable ($DB_PASSWORD), or a salted hash ($2b$...), not the secret
+    "/",
+    "alias/",
+    "projects/",
+    "http://",
+    "https://",
+)
+# Descriptors whose values are never text a secret could be in: ``{ N = "3600" }``.
+_NON_STRING_DESCRIPTORS = {"N", "NS", "B", "BS", "BOOL", "NULL"}
+# Calls whose result still holds their literal arguments as they are; ``bcrypt("...")``
+# and other transforms do not put the literal itself into the item.
+_VALUE_PRESERVING_CALLS = {
+    "jsonencode",
+    "merge",
+    "tomap",
+    "tolist",
+    "toset",
+    "tostring",
+    "concat",
+    "coalesce",
+    "trimspace",
+}
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret found in an item: where (``path``, ``name``), what (``kind``), and its
+    ``text`` for redaction only.
+    """
+
+    path: str
+    name: str
+    kind: str
+    text: str = field(repr=False)
+
+
+def secrets_in_item_set(item_set: ItemSet) -> list[tuple[Any, Secret]]:
+    """Every secret of an item set with the instance key it was seen in.
+
+    Literals of the ``item`` expression that no evaluated instance shows (because
+    the item as a whole is unknown) come last, keyed :data:`IN_SOURCE`.
+    """
+    found = [(instance.key, secret) for instance in item_set.instances for secret in find_secrets(instance.value)]
+    seen = {(secret.path, secret.text) for _, secret in found}
+    item_attribute = item_set.resource.attribute("item")
+    if item_attribute is not None:
+        for secret in find_literal_secrets(item_attribute.expr):
+            if (secret.path, secret.text) not in seen:
+                seen.add((secret.path, secret.text))
+                found.append((IN_SOURCE, secret))
+    return found
+
+
+def find_secrets(item: object) -> list[Secret]:
+    """Secrets among the string values of a decoded item (valid DynamoDB JSON or not)."""
+    return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item) if leaf.kind in ("S", "")))
+
+
+def find_literal_secrets(expr: Any) -> list[Secret]:
+    """Secrets among the literal strings written in an ``item`` expression."""
+    return list(_classified(_literal_strings(expr, "", "", 0)))
+
+
+def _classified(candidates: Iterable[tuple[str, str, object]]) -> Iterator[Secret]:
+    for path, name, value in candidates:
+        if not isinstance(value, str):
+            continue
+        found = classify(name, value)
+        if found is not None:
+            kind, text = found
+            yield Secret(path, name, kind, text)
+
+
+def classify(name: str, value: str) -> tuple[str, str] | None:
+    """What secret ``value`` under attribute ``name`` is, with the text to redact; None if none."""
+    found = _secret_shape(value)
+    if found is not None:
+        return found
+    noun, weak = _secret_name(name)
+    if (noun is None and not weak) or _is_placeholder(value) or _is_reference(value):
+        return None
+    if noun is not None and len(value) >= MIN_SECRET_CHARS:
+        return noun, value
+    if weak and looks_random(value):
+        return "a random-looking key", value
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> tuple[str | None, bool]:
+    """What a name says about its value: the noun of a secret-like name, and whether it is
+    weakly secret-like (secret only if the value looks random). Words after the secret word
+    may describe the secret instead of holding it (``token_ttl_seconds``, ``secret_arn``).
+    """
+    words = name_words(name)
+    noun, position = _secret_noun(words)
+    if _DESCRIBING_SUFFIXES.intersection(words[position + 1 :]):
+        return None, False
+    return noun, bool(_WEAK_WORDS.intersection(words))
+
+
+def _secret_shape(value: str) -> tuple[str, str] | None:
+    """Secrets recognisable by their text alone, under any name; substring checks first,
+    as the regular expressions run over every string of every item.
+    """
+    if any(prefix in value for prefix in _ACCESS_KEY_PREFIXES) and "EXAMPLE" not in value:
+        access_key = _AWS_ACCESS_KEY_ID.search(value)
+        if access_key is not None:
+            return "an AWS access key id", access_key.group(0)
+    if "PRIVATE KEY" in value and _PRIVATE_KEY.search(value):
+        return "a private key", value
+    url = _URL_PASSWORD.search(value) if "://" in value else None
+    if url is not None and not _is_placeholder(url.group("password")):
+        return "a password inside a URL", url.group("password")
+    return None
+
+
+def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
+    """What a secret-like name holds, and where its secret word is; (None, -1) for other names."""
+    for i, pair in enumerate(zip(words, words[1:])):
+        if pair in _SECRET_PAIRS:
+            return _SECRET_PAIRS[pair], i + 1
+    for i, word in enumerate(words):
+        if word in _SECRET_WORDS:
+            return _SECRET_WORDS[word], i
+    return None, -1
+
+
+def _is_placeholder(value: str) -> bool:
+    """Empty, a stand-in word, a template marker or a run of one character (``xxxx``)."""
+    stripped = value.strip()
+    if not stripped or len(set(stripped)) == 1:
+        return True
+    folded = re.sub(r"[^a-z]", "", stripped.lower())
+    if folded in _PLACEHOLDER_WORDS or (stripped.startswith(("<", "${", "{{")) and stripped.endswith((">", "}"))):
+        return True
+    return "EXAMPLE" in stripped or ("example" in folded and len(folded) < 24)
+
+
+def _is_reference(value: str) -> bool:
+    return value.startswith(_REFERENCE_PREFIXES) and _secret_shape(value) is None
+
+
+def looks_random(value: str) -> bool:
+    """A generated token: long, no spaces, and either a long hex string or upper- and
+    lower-case letters mixed with digits at high entropy. Paths, UUIDs and words with a
+    date in them are not.
+    """
+    if len(value) < MIN_ENTROPY_CHARS or any(char.isspace() for char in value) or _UUID.match(value):
+        return False
+    if _HEX.match(value):
+        return len(value) >= MIN_HEX_CHARS
+    if not (any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)):
+        return False
+    counts = Counter(value)
+    bits = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return bits >= MIN_ENTROPY_BITS
+
+
+def _literal_strings(expr: Any, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
+    """(path, attribute name, text) of every literal string in an item expression."""
+    if depth > MAX_EXPR_DEPTH or not isinstance(expr, tuple) or not expr:
+        return
+    kind = expr[0]
+    text = _literal_text(expr)
+    if text is not None:
+        if name:
+            yield path, name, text
+        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(_json_object(text)) if leaf.kind in ("S", ""))
+    elif kind == "object":
+        for key_expr, value_expr in expr[1]:
+            key = _literal_key(key_expr)
+            if key is None or key in _NON_STRING_DESCRIPTORS:
+                continue
+            child_name = name if key in TYPE_DESCRIPTORS else key
+            child_path = f"{path}.{key}" if path else key
+            yield from _literal_strings(value_expr, child_path, child_name, depth + 1)
+    elif kind == "tuple":
+        for index, element in enumerate(expr[1]):
+            yield from _literal_strings(element, f"{path}[{index}]", name, depth + 1)
+    elif kind == "call" and expr[1] in _VALUE_PRESERVING_CALLS:
+        for argument in expr[2]:
+            yield from _literal_strings(argument, path, name, depth + 1)
+
+
+def _literal_text(expr: tuple[Any, ...]) -> str | None:
+    """The string a literal or an interpolation-free template spells, else None."""
+    if expr[0] == "lit" and isinstance(expr[1], str):
+        return str(expr[1])
+    if expr[0] == "template" and all(isinstance(part, str) for part in expr[1]):
+        return "".join(expr[1])
+    return None
+
+
+def _literal_key(expr: Any) -> str | None:
+    if isinstance(expr, tuple) and len(expr) == 2 and expr[0] in ("lit", "ref") and isinstance(expr[1], str):
+        return str(expr[1])
+    return None
+
+
+def _json_object(text: str) -> object:
+    """A heredoc or string item written as JSON text, decoded; None when it is not JSON."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
