@@ -160,8 +160,8 @@ def test_after_its_until_day_the_finding_returns_and_says_the_suppression_expire
     result = _lint(tmp_path, today=datetime.date(2025, 7, 1))
     finding = _only(result, "DDB001")
     assert not finding.suppressed
-    assert finding.message.endswith(f"main.tf:{resource_line(text) - 1} expired on 2025-06-30)")
-    assert "(the suppression at " in finding.message
+    assert finding.message.endswith(f"main.tf:{resource_line(text) - 1} expired on 2025-06-30.")
+    assert "; the suppression at " in finding.message
     assert _active_rules(result) == ["DDB001"]  # an expired suppression that matches is not also "unused"
 
 

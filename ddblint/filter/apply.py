@@ -120,8 +120,8 @@ def _suppress(
     if not covering:
         return finding
     expired = covering[0].directive
-    note = f" (the suppression at {settings.relative(expired.path)}:{expired.line} expired on {expired.until})"
-    return replace(finding, message=finding.message + note)
+    note = f"; the suppression at {settings.relative(expired.path)}:{expired.line} expired on {expired.until}."
+    return replace(finding, message=finding.message.rstrip(".") + note)
 
 
 def _inline_use(

@@ -34,11 +34,7 @@ def too_many_items(load: TableLoad, options: Mapping[str, Any]) -> Iterator[Hit]
     else:
         parts = ", ".join(_describe(s, n or 0) for s, n in sorted(counted, key=lambda p: -(p[1] or 0)))
         subject = f"{len(counted)} item resources write {amount} into `{load.table_label}`: {parts}"
-    message = (
-        f"{subject}; more than max-items ({limit}). Each item is a resource in state, and "
-        "application data kept here is reverted by the next apply: seed a few items in "
-        "Terraform and write the rest from the application (see `ddblint migrate`)."
-    )
+    message = f"{subject}, more than max-items ({limit})."
     evidence = tuple(dict.fromkeys(f for s, _ in counted for f in s.total.data_files))
     identity = f"{load.table_label}|{total}|" + ",".join(sorted(s.address for s, _ in counted))
     yield Hit(message, biggest.span, biggest.address, evidence, identity)

@@ -17,10 +17,6 @@ def items_from_data_file(item_set: ItemSet, options: Mapping[str, Any]) -> Itera
         return
     files = ", ".join(total.data_files)
     size = f"{total.largest:,} items" if total.largest is not None else "its items"
-    message = (
-        f"`{item_set.address}` takes {size} from {files} ({total.via}): a data set, not seed "
-        "configuration. It will grow, every record becomes a resource in state, and changes "
-        "the application makes are reverted on apply; load it with a script or the application instead."
-    )
+    message = f"`{item_set.address}` takes {size} from {files} ({total.via})."
     identity = f"{item_set.address}|{files}"
     yield Hit(message, item_set.span, item_set.address, total.data_files, identity)

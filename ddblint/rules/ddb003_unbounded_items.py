@@ -15,9 +15,5 @@ def unbounded_items(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[H
     total = item_set.total
     if total.bounded or not total.external:
         return
-    message = (
-        f"`{item_set.address}` has no upper bound on its items ({total.via}): {total.unknown}. "
-        "Whoever sets that value decides how many resources land in state; keep item sets "
-        "to a fixed handful of seed entries and let the application write the rest."
-    )
+    message = f"`{item_set.address}` has no bound on its item count ({total.via}): {total.unknown}."
     yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{total.via}")

@@ -11,6 +11,7 @@ from ddblint.rules.app_data import Signal, judge
 from ddblint.rules.item_sets import decoded
 
 MAX_ATTRIBUTES_SHOWN = 4
+MAX_CATEGORIES_SHOWN = 2  # the message names the strongest evidence; the rest is counted
 
 
 def _describe(category: str, found: list[Signal]) -> str:
@@ -34,13 +35,11 @@ def app_data_content(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[
     verdict = judge(items) if items else None
     if verdict is None:
         return
-    evidence = ", ".join(_describe(category, found) for category, found in verdict.evidence.items())
+    categories = list(verdict.evidence.items())
+    evidence = ", ".join(_describe(category, found) for category, found in categories[:MAX_CATEGORIES_SHOWN])
+    if len(categories) > MAX_CATEGORIES_SHOWN:
+        evidence += f" and {len(categories) - MAX_CATEGORIES_SHOWN} more kinds"
     subject = "its item carries" if len(items) == 1 else f"its {len(items):,} items carry"
-    message = (
-        f"`{item_set.address}` holds application data: {subject} {evidence}. Records like these are "
-        "created and changed by the application, so Terraform reverts the application's writes on the next "
-        "apply, every change needs an infrastructure deploy, and each record is a resource in state. Write "
-        "them from the application or a one-off script; keep only seed configuration in Terraform."
-    )
+    message = f"`{item_set.address}` holds application data: {subject} {evidence}."
     identity = f"{item_set.address}|" + ",".join(verdict.evidence)
     yield Hit(message, item_set.span, item_set.address, tuple(verdict.evidence), identity)

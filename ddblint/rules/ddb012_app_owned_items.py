@@ -25,10 +25,5 @@ def app_owned_items(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[H
     via = f" ({total.via})" if total.via else ""
     ignored = "all" if "all" in item_set.ignore_changes else "item"
     setting = "ignore_changes = all" if ignored == "all" else "ignore_changes = [item]"
-    message = (
-        f"`{item_set.address}` writes {size}{via} with `{setting}`: the application owns their content, "
-        "yet Terraform still creates, counts and deletes them. An item dropped from the set deletes the "
-        "application's record, and every record stays a resource in state. Move these items out of "
-        "Terraform and let the application (or a seeding script) write them."
-    )
+    message = f"`{item_set.address}` writes {size}{via} with `{setting}`."
     yield Hit(message, item_set.span, item_set.address, total.data_files, f"{item_set.address}|{ignored}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ddblint.model.module import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, rule
-from ddblint.rules.item_sets import observe, summarize, table_in_same_module
+from ddblint.rules.item_sets import observe, summarize
 
 
 def _argument_problems(argument: str, given: Any, expected: str | None) -> Iterator[str]:
@@ -15,9 +15,9 @@ def _argument_problems(argument: str, given: Any, expected: str | None) -> Itera
     if expected is None:
         return
     if given is None:
-        yield f"no `{argument}` argument, but the table's {argument.replace('_', ' ')} is `{expected}`"
+        yield f"no `{argument}` argument"
     elif isinstance(given, str) and given != expected:
-        yield f'`{argument} = "{given}"`, but the table\'s {argument.replace("_", " ")} is `{expected}`'
+        yield f'`{argument} = "{given}"`'
 
 
 def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, str]]:
@@ -30,20 +30,9 @@ def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, 
             yield instance.key, argument, text
     if not isinstance(instance.value, dict):
         return
-    for role, name in (("hash key", table.hash_key), ("range key", table.range_key)):
+    for name in (table.hash_key, table.range_key):
         if name is not None and name not in instance.value:
-            yield instance.key, f"missing {name}", f"the item has no `{name}` attribute, the table's {role}"
-
-
-def _key_arguments(item_set: ItemSet, table: Table) -> str:
-    """The key arguments to write: references where the table is in scope, else its key names."""
-    local = table_in_same_module(item_set)
-    arguments = [("hash_key", table.hash_key), ("range_key", table.range_key)]
-    return ", ".join(
-        f"`{argument} = {local}.{argument}`" if local else f'`{argument} = "{name}"`'
-        for argument, name in arguments
-        if name is not None
-    )
+            yield instance.key, f"missing {name}", f"no `{name}` attribute"
 
 
 @rule("DDB020")
@@ -58,9 +47,7 @@ def item_key_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator
     schema = f"hash key `{table.hash_key}`" + (f", range key `{table.range_key}`" if table.range_key else "")
     message = (
         f"`{item_set.address}` does not match the key schema of `{table.address}` ({schema}): "
-        f"{summarize(item_set, observations)}. DynamoDB rejects an item without its full primary key, and "
-        "the provider reads items back by these arguments, so `terraform apply` fails. Give every item the "
-        f"table's key attributes and write {_key_arguments(item_set, table)}."
+        f"{summarize(item_set, observations, limit=2)}."
     )
     identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
     yield Hit(message, item_set.span, item_set.address, (), identity)

@@ -33,8 +33,7 @@ def invalid_item_json(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator
     count = len(observations)
     message = (
         f"`{item_set.address}` is not valid DynamoDB JSON ({count} problem{'s' if count != 1 else ''}): "
-        f"{sentence(summarize(item_set, observations))} DynamoDB rejects the item, so `terraform apply` fails; "
-        'write every attribute as one typed value, e.g. {"S": "text"}, {"N": "42"}, {"BOOL": true}.'
+        f"{sentence(summarize(item_set, observations, limit=1))}"
     )
     identity = f"{item_set.address}|" + ",".join(sorted(o.group for o in observations))
     yield Hit(message, item_set.span, item_set.address, (), identity)

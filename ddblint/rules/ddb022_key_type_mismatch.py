@@ -19,7 +19,7 @@ def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, 
             continue
         written = attribute_type(instance.value[name])
         if written is not None and written != declared:
-            text = f'`{name}` is written as `{written}` but declared `type = "{declared}"`'
+            text = f"`{name}` as `{written}`, declared `{declared}`"
             yield instance.key, f"{name}:{written}", text
 
 
@@ -33,9 +33,8 @@ def key_type_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator
     if not observations:
         return
     message = (
-        f"`{item_set.address}` writes key attributes with the wrong type for `{table.address}`: "
-        f"{summarize(item_set, observations)}. DynamoDB rejects the item with a type mismatch for the key, "
-        "so `terraform apply` fails; write each key with the descriptor of its `attribute` block."
+        f"`{item_set.address}` writes keys of `{table.address}` with the wrong type: "
+        f"{summarize(item_set, observations)}."
     )
     identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
     yield Hit(message, item_set.span, item_set.address, (), identity)

@@ -39,7 +39,6 @@ def item_too_large(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hi
     sized = f"{largest:,} bytes" if len(over) == 1 else f"up to {largest:,} bytes"
     message = (
         f"`{item_set.address}` is {sized}{where(item_set, [key for key, _ in over])}, over DynamoDB's "
-        f"400 KB item limit ({DYNAMODB_ITEM_LIMIT:,} bytes): the write is rejected and `terraform apply` "
-        "fails. Keep large payloads in S3 and store the object key in the item."
+        f"400 KB item limit ({DYNAMODB_ITEM_LIMIT:,} bytes)."
     )
     yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{len(over)}")

@@ -18,11 +18,6 @@ def secret_in_item(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hi
     if not found:
         return
     observations = observe((key, secret.path, f"{secret.kind} in `{secret.path}`") for key, secret in found)
-    message = (
-        f"`{item_set.address}` stores {summarize(item_set, observations)} in plain text. Item content is "
-        "kept in Terraform state and printed in plan output, so anyone who can read either can read the "
-        "secret. Keep it in AWS Secrets Manager or SSM Parameter Store, put only its name or ARN in the "
-        "item, and rotate the exposed value."
-    )
+    message = f"`{item_set.address}` stores {summarize(item_set, observations)} in plain text."
     paths = tuple(sorted(o.group for o in observations))
     yield Hit(message, item_set.span, item_set.address, paths, f"{item_set.address}|" + ",".join(paths))

@@ -17,10 +17,5 @@ def table_name_literal(item_set: ItemSet, options: Mapping[str, Any]) -> Iterato
     table = table_in_same_module(item_set) if literal is not None else None
     if table is None:
         return
-    message = (
-        f'`{item_set.address}` names its table with the literal `table_name = "{literal}"` while `{table}` '
-        "is declared in the same module: Terraform sees no dependency, so a first apply may write the item "
-        "before the table exists, and a renamed table leaves the item pointing at the old name. "
-        f"Write `table_name = {table}.name`."
-    )
+    message = f'`{item_set.address}` has `table_name = "{literal}"` while `{table}` is declared in the same module.'
     yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{literal}")

@@ -62,8 +62,7 @@ def state_findings(usage: StateUsage, max_items: int) -> list[Finding]:
             holders += f" and {len(table.resources) - RESOURCES_NAMED} more"
         message = (
             f"table `{table.table}` holds {table.instances:,} items from Terraform in state "
-            f"({human_bytes(table.state_bytes)} of state; {holders}); more than max-items ({max_items}). "
-            "Terraform reads and refreshes every one of them on each plan: move them out with `ddblint migrate`."
+            f"({human_bytes(table.state_bytes)} of state; {holders}), more than max-items ({max_items})."
         )
         findings.append(
             Finding(
