@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import zipfile
+from email import message_from_bytes
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,45 @@ def test_installed_wheel_reads_its_catalog_and_lints(wheel: Path, tmp_path: Path
     )
     assert run.returncode == 1, run.stderr
     assert "DDB001" in run.stdout
+
+
+def _metadata(wheel: Path) -> Message:
+    archive = zipfile.ZipFile(wheel)
+    name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    return message_from_bytes(archive.read(name))
+
+
+def test_wheel_metadata_names_the_license_and_ships_its_text(wheel: Path) -> None:
+    metadata = _metadata(wheel)
+    assert metadata["License-Expression"] == "Apache-2.0"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    archive = zipfile.ZipFile(wheel)
+    [shipped] = [n for n in archive.namelist() if n.endswith(".dist-info/licenses/LICENSE")]
+    text = archive.read(shipped).decode()
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
+    assert text == (PROJECT / "LICENSE").read_text()
+
+
+def test_wheel_metadata_classifies_the_project(wheel: Path) -> None:
+    metadata = _metadata(wheel)
+    classifiers = set(metadata.get_all("Classifier") or ())
+    for minor in (10, 11, 12, 13):
+        assert f"Programming Language :: Python :: 3.{minor}" in classifiers
+    assert metadata["Requires-Python"] == ">=3.10"
+    assert "Operating System :: OS Independent" in classifiers
+    assert "Environment :: Console" in classifiers
+    assert any(c.startswith("Topic :: ") for c in classifiers)
+    assert not any(c.startswith("License :: ") for c in classifiers), "the license expression replaces these"
+    urls = dict(u.split(", ", 1) for u in metadata.get_all("Project-URL") or ())
+    assert {"Homepage", "Source", "Issues"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+
+
+def test_wheel_is_typed_and_its_runtime_install_stays_small(wheel: Path) -> None:
+    assert "ddblint/py.typed" in zipfile.ZipFile(wheel).namelist()
+    required = _metadata(wheel).get_all("Requires-Dist") or []
+    runtime = sorted(r.split(";")[0].split("<")[0].split(">")[0].strip() for r in required if "extra ==" not in r)
+    assert runtime == ["click", "python-hcl2", "pyyaml", "rich", "tomli", "typer"]
+    test_only = {r.split(">")[0].split("[")[0] for r in required if "extra == 'test'" in r}
+    assert {"pytest", "moto", "mypy", "ruff"} <= test_only
