@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ddblint.discover.files import discover, relevant_modules, scan_bytes
 from ddblint.parse.file import parse_file, parse_text
 from ddblint.parse.hcl import parse_body, template_from_text
+from ddblint.parse.tfjson import json_prefix
 
 
 def test_blocks_keep_labels_positions_and_source_text() -> None:
@@ -122,3 +127,26 @@ def test_prefilter_marks_item_modules_and_their_callers(tmp_path: Path) -> None:
     (other / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
     scanned = {str(d): scan_bytes(str(d), [str(d / "main.tf")], 10_000) for d in (child, caller, other)}
     assert relevant_modules(scanned) == {str(child), str(caller)}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(json_values, st.integers(min_value=0, max_value=80))
+def test_the_json_source_prefix_built_without_recursion_is_what_json_dumps_starts_with(
+    value: object, limit: int
+) -> None:
+    assert json_prefix(value, limit) == json.dumps(value)[:limit]
+
+
+def test_json_nested_past_the_c_scanners_limit_parses_with_its_source_text(tmp_path: Path) -> None:
+    depth = 3000  # past Python 3.12's fixed C recursion limit for json's C scanner and encoder
+    path = tmp_path / "deep.tf.json"
+    path.write_text('{"locals": {"deep": ' + "[" * depth + "]" * depth + "}}", encoding="utf-8")
+    parsed = parse_file(str(path))
+    assert parsed.problem is None
+    assert parsed.blocks[0].attributes["deep"].source == "[" * 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
+import json.scanner
 import os
 import re
 import signal
@@ -146,12 +147,27 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
 
 
 def _parse_json(path: str, text: str) -> tuple[list, dict]:  # type: ignore[type-arg]
-    document = json.loads(text) if text.strip() else {}
+    document = load_deep_json(text) if text.strip() else {}
     if not isinstance(document, dict):
         raise HclSyntaxError("a Terraform JSON file must hold a JSON object")
     if path.endswith((".tfvars.json",)):
         return [], blocks_from_json(document, text, tfvars=True)[1]
     return blocks_from_json(document, text)
+
+
+def load_deep_json(text: str) -> object:
+    """``json.loads``, falling back to the pure-Python scanner for documents nested past C's limit.
+
+    The C scanner counts each nesting level against the interpreter's C recursion limit,
+    which Python 3.12 fixes at about 1,500 whatever ``sys.setrecursionlimit`` says; the
+    pure-Python scanner recurses through plain Python calls, which that limit does not count.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        decoder = json.JSONDecoder()
+        decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+        return decoder.decode(text)
 
 
 def _directives(text: str) -> list[tuple[int, str]]:

@@ -220,7 +220,7 @@ class _Converter:
         return heredoc(str(node.children[0]), trim=True)
 
     def _tuple(self, node: Any) -> Expr:
-        return ("tuple", tuple(self.expr(c) for c in _subtrees(node)))
+        return ("tuple", tuple([self.expr(c) for c in _subtrees(node)]))
 
     def _object(self, node: Any) -> Expr:
         elements = []
@@ -238,7 +238,7 @@ class _Converter:
         args: tuple[Expr, ...] = ()
         expand = False
         if arguments:
-            args = tuple(self.expr(c) for c in _subtrees(arguments[0]))
+            args = tuple([self.expr(c) for c in _subtrees(arguments[0])])
             expand = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in arguments[0].children)
         return ("call", "::".join(names), args, expand)
 

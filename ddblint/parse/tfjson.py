@@ -22,10 +22,52 @@ def value_expr(value: Any) -> Expr:
     if isinstance(value, str):
         return template_from_text(value)
     if isinstance(value, list):
-        return ("tuple", tuple(value_expr(v) for v in value))
+        return ("tuple", tuple([value_expr(v) for v in value]))
     if isinstance(value, dict):
-        return ("object", tuple((("lit", k), value_expr(v)) for k, v in value.items()))
+        return ("object", tuple([(("lit", k), value_expr(v)) for k, v in value.items()]))
     return ("lit", value)
+
+
+_SOURCE_CHARS = 200  # an attribute's source text is shown, never parsed, so a prefix is enough
+
+
+def _source(value: Any) -> str:
+    try:
+        return json.dumps(value)[:_SOURCE_CHARS]
+    except RecursionError:  # nested past the C encoder's limit (about 1,500 levels on Python 3.12)
+        return json_prefix(value, _SOURCE_CHARS)
+
+
+def json_prefix(value: Any, limit: int) -> str:
+    """The first ``limit`` characters ``json.dumps`` would give, built with an explicit stack."""
+    out: list[str] = []
+    size = 0
+    pending: list[Any] = [value]  # values still to write, and ("text", ...) pieces of punctuation
+    while pending and size < limit:
+        item = pending.pop()
+        if isinstance(item, tuple):
+            text = item[1]
+        elif isinstance(item, list):
+            text = "["
+            pending.append(("text", "]"))
+            for index in range(len(item) - 1, -1, -1):
+                pending.append(item[index])
+                if index:
+                    pending.append(("text", ", "))
+        elif isinstance(item, dict):
+            text = "{"
+            pending.append(("text", "}"))
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, entry = entries[index]
+                pending.extend((entry, ("text", json.dumps(str(key)) + ": ")))
+                if index:
+                    pending.append(("text", ", "))
+        else:
+            text = json.dumps(item)
+        out.append(text)
+        size += len(text)
+    return "".join(out)[:limit]
 
 
 class _Locator:
@@ -90,12 +132,9 @@ def _block(
                 if isinstance(entry, dict):
                     nested.append(_block(key, (), entry, locator.find(key), locator))
             continue
-        attributes[key] = Attribute(key, value_expr(value), locator.find(key), json.dumps(value)[:200])
+        attributes[key] = Attribute(key, value_expr(value), locator.find(key), _source(value))
     return Block(block_type, labels, attributes, tuple(nested), position)
 
 
 def _attributes(entries: dict[str, Any], locator: _Locator) -> dict[str, Attribute]:
-    return {
-        key: Attribute(key, value_expr(value), locator.find(key), json.dumps(value)[:200])
-        for key, value in entries.items()
-    }
+    return {key: Attribute(key, value_expr(value), locator.find(key), _source(value)) for key, value in entries.items()}
