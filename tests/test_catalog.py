@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from ddblint.api import lint
-from ddblint.catalog.docs import update_readme
+from ddblint.catalog.docs import RULE_PAGES_DIR, rule_pages, update_readme
 from ddblint.catalog.entries import load_catalog
 from ddblint.config.settings import Settings
 from ddblint.rules import load_checks
 
 CATALOG = load_catalog()
-README = Path(__file__).resolve().parent.parent / "README.md"
+PROJECT = Path(__file__).resolve().parent.parent
+README = PROJECT / "README.md"
 
 
 def test_every_catalog_entry_has_a_check_and_every_check_an_entry() -> None:
@@ -47,8 +48,17 @@ def test_good_example_is_silent(rule_id: str, tmp_path: Path) -> None:
     assert _rules_fired(CATALOG[rule_id].good_example, tmp_path) == set()
 
 
+def test_rule_pages_are_generated_from_the_current_catalog() -> None:
+    """Regenerate with ``python -m ddblint.catalog.docs`` (from the repository root) after editing ``rules/``."""
+    pages = rule_pages()
+    on_disk = {p.relative_to(PROJECT).as_posix() for p in (PROJECT / RULE_PAGES_DIR).glob("*.md")}
+    assert on_disk == set(pages) == {f"{RULE_PAGES_DIR}/{rule_id}.md" for rule_id in CATALOG}
+    for path, text in pages.items():
+        assert (PROJECT / path).read_text(encoding="utf-8") == text, f"{path} is out of date"
+
+
 def test_readme_rule_table_is_generated_from_the_catalog() -> None:
-    """Regenerate with ``python -m ddblint.catalog.docs README.md`` after editing ``rules/``."""
+    """Regenerate with ``python -m ddblint.catalog.docs`` (from the repository root) after editing ``rules/``."""
     readme = README.read_text(encoding="utf-8")
     assert update_readme(readme) == readme
     for rule_id, doc in CATALOG.items():

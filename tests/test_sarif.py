@@ -15,6 +15,7 @@ import pytest
 
 from ddblint.catalog.entries import load_catalog
 from ddblint.cli import main
+from ddblint.filter.baseline import BaselineEntry
 from ddblint.findings import Finding, Severity, Span, Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.sarif import (
@@ -27,7 +28,7 @@ from ddblint.report.sarif import (
 )
 from ddblint.result import Result
 from ddblint.rules.engine import InternalError
-from tests.ci_repo import git_repo, write_module
+from tests.ci_repo import TWELVE_ITEMS, git_repo, write_module
 from tests.conftest import FIXTURES, PROJECT, fixture_dirs
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -72,7 +73,10 @@ def test_every_fixture_validates_against_the_oasis_schema(fixture: Path, lint_di
     result = lint_dir(fixture)
     log = sarif_of(result, replace(OPTIONS, sarif_category="ddblint/fixtures"))
     jsonschema.Draft4Validator(SCHEMA).validate(log)
-    assert len(run_of(log)["results"]) == len(result.findings)
+    assert len(run_of(log)["results"]) == sum(not f.suppressed for f in result.findings)
+    with_suppressed = sarif_of(result, replace(OPTIONS, show_suppressed=True))
+    jsonschema.Draft4Validator(SCHEMA).validate(with_suppressed)
+    assert len(run_of(with_suppressed)["results"]) == len(result.findings)
 
 
 def test_the_schema_check_rejects_a_broken_log(lint_dir: Any) -> None:
@@ -157,14 +161,32 @@ def test_an_internal_error_makes_the_execution_unsuccessful(lint_dir: Any) -> No
     assert "DDB002" in invocation["toolExecutionNotifications"][0]["message"]["text"]
 
 
-def test_suppressed_findings_stay_with_their_suppression(tmp_path: Path, lint_dir: Any) -> None:
+def test_suppressed_findings_are_left_out_by_default_and_counted_in_a_note(tmp_path: Path, lint_dir: Any) -> None:
+    main_tf = write_module(git_repo(tmp_path) / "stack", broken=True)
+    result = lint_dir(main_tf.parent)
+    items = next(f for f in result.findings if f.rule_id == "DDB001")
+    result.findings[:] = [
+        f.suppressed_by(Suppression("external", "known", "b.json")) if f is items else f for f in result.findings
+    ]
+    run = run_of(sarif_of(result))
+    assert [r["ruleId"] for r in run["results"]] == ["DDB000"]
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"] if n["level"] == "note"]
+    assert notes == [
+        "1 suppressed or baselined finding is left out: GitHub code scanning does not act on SARIF suppressions "
+        "and would show them as open alerts. Run ddblint with --show-suppressed to include them with their "
+        "suppressions."
+    ]
+
+
+def test_with_show_suppressed_suppressed_findings_stay_with_their_suppression(tmp_path: Path, lint_dir: Any) -> None:
     main_tf = write_module(git_repo(tmp_path) / "stack")
     result = lint_dir(main_tf.parent)
     (finding,) = result.findings
     comment = Suppression("inSource", "seed data reviewed", f"{main_tf}:11")
     other = replace(finding, identity="another item set")
     result.findings[:] = [finding.suppressed_by(comment), other.suppressed_by(Suppression("external", "", "b.json"))]
-    inline, external = run_of(sarif_of(result))["results"]
+    run = run_of(sarif_of(result, replace(OPTIONS, show_suppressed=True)))
+    inline, external = run["results"]
     assert inline["suppressions"] == [
         {
             "kind": "inSource",
@@ -174,6 +196,66 @@ def test_suppressed_findings_stay_with_their_suppression(tmp_path: Path, lint_di
         }
     ]
     assert external["suppressions"] == [{"kind": "external", "status": "accepted", "properties": {"origin": "b.json"}}]
+    assert run["invocations"][0]["toolExecutionNotifications"] == []
+
+
+EXPIRED = TWELVE_ITEMS.replace("slots", "legacy").replace(
+    'resource "aws_dynamodb_table_item"',
+    '# ddblint:ignore DDB001 until=2020-01-31 -- seed plans\nresource "aws_dynamodb_table_item"',
+)
+
+
+def test_baselined_findings_are_left_out_while_stale_entries_and_expired_suppressions_surface(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = git_repo(tmp_path)
+    main_tf = write_module(repo / "stack")
+    baseline = repo / "baseline.json"
+    monkeypatch.chdir(repo)
+    with pytest.raises(SystemExit):
+        main(["stack", "--no-cache", "--quiet", "--write-baseline", str(baseline)])
+    (repo / "stack" / "fixed.tf").write_text(TWELVE_ITEMS.replace("slots", "gone"), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["stack", "--no-cache", "--quiet", "--write-baseline", str(baseline)])
+    (repo / "stack" / "fixed.tf").write_text(
+        TWELVE_ITEMS.replace("slots", "gone").replace("= 12", "= 2"), encoding="utf-8"
+    )
+    (repo / "stack" / "expired.tf").write_text(EXPIRED, encoding="utf-8")
+
+    log = cli_sarif(["stack", "--baseline", str(baseline)], repo, tmp_path / "out.sarif", monkeypatch)
+    jsonschema.validate(log, SCHEMA)
+    run = run_of(log)
+    assert [(r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]) for r in run["results"]] == [
+        ("DDB001", "aws_dynamodb_table_item.legacy")
+    ]
+    assert run["results"][0]["suppressions"] == []
+    assert "expired on 2020-01-31" in run["results"][0]["message"]["text"]
+    texts = [(n["level"], n["message"]["text"]) for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert texts == [
+        (
+            "warning",
+            "The baseline entry for DDB001 aws_dynamodb_table_item.gone in stack/fixed.tf no longer matches a "
+            "finding (fixed, or changed into a new finding); refresh the baseline with --write-baseline.",
+        ),
+        ("note", texts[1][1]),
+    ]
+    assert texts[1][1].startswith("1 suppressed or baselined finding is left out")
+    included = run_of(
+        cli_sarif(
+            ["stack", "--baseline", str(baseline), "--show-suppressed"], repo, tmp_path / "all.sarif", monkeypatch
+        )
+    )
+    assert [r["suppressions"][0]["kind"] for r in included["results"] if r["suppressions"]] == ["external"]
+    assert main_tf.exists()
+
+
+def test_help_links_to_the_rules_page_in_the_repository() -> None:
+    for doc in load_catalog().values():
+        uri = rule_descriptor(doc)["helpUri"]
+        prefix = "https://github.com/ddblint/ddblint/blob/main/"
+        assert uri.startswith(prefix)
+        page = PROJECT / uri[len(prefix) :]
+        assert page.name == f"{doc.id}.md" and f"# {doc.id} {doc.name}" in page.read_text(encoding="utf-8")
 
 
 def test_category_sets_automation_details(lint_dir: Any) -> None:
@@ -238,7 +320,8 @@ def test_suppressed_results_go_before_active_ones_of_any_level(tmp_path: Path) -
     root = str(tmp_path)
     hidden = [f.suppressed_by(Suppression("external", "known", "b.json")) for f in synthetic(2, Severity.ERROR, root)]
     findings = hidden + synthetic(2, Severity.NOTE, root)
-    run = run_of(sarif_of(Result(root=root, findings=findings), limits=UploadLimits(max_results=2)))
+    options = replace(OPTIONS, show_suppressed=True)
+    run = run_of(sarif_of(Result(root=root, findings=findings), options, limits=UploadLimits(max_results=2)))
     assert [(r["suppressions"], r["level"]) for r in run["results"]] == [([], "note"), ([], "note")]
 
 
@@ -361,6 +444,9 @@ def test_the_multitool_finds_no_error_or_warning_in_any_fixture_report(tmp_path:
     main_tf = write_module(special_repo / "my stacks" / "é", broken=True)
     special = lint_dir(special_repo)
     special.findings[-1] = special.findings[-1].suppressed_by(Suppression("inSource", "reviewed", f"{main_tf}:11"))
+    special.stale_baseline = [BaselineEntry("my stacks/é/old.tf", "DDB001", "aws_dynamodb_table_item.old", "0" * 32)]
+    with_suppressed = tmp_path / "special-suppressed.sarif"
+    with_suppressed.write_text(sarif_text(special, replace(OPTIONS, show_suppressed=True)), encoding="utf-8")
     trimmed = tmp_path / "special-trimmed.sarif"
     trimmed.write_text(sarif_text(special, OPTIONS, UploadLimits(max_results=1)), encoding="utf-8")
     control = tmp_path / "control.sarif"
@@ -368,6 +454,6 @@ def test_the_multitool_finds_no_error_or_warning_in_any_fixture_report(tmp_path:
     del broken["$schema"]
     control.write_text(json.dumps(broken), encoding="utf-8")
 
-    problems = validation_problems(tool, [*logs, trimmed, control], tmp_path / "validation.sarif")
+    problems = validation_problems(tool, [*logs, with_suppressed, trimmed, control], tmp_path / "validation.sarif")
     assert problems, "the multitool found nothing wrong with a log without $schema: is it validating?"
     assert {file for _, _, file in problems} == {control.as_uri()}, problems

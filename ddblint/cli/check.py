@@ -69,7 +69,9 @@ def check(
         typer.Option("--parse-timeout", min=0.001, help="Seconds the parser may spend on one file (default 10)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no summary on stderr.")] = False,
-    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Also print suppressed findings.")] = False,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="Also report suppressed findings (SARIF: with `suppressions`).")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="Use this config file instead of searching for one.")

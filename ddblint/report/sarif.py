@@ -3,10 +3,13 @@
 The log is built to pass both the OASIS schema and the SARIF multitool's
 ``Sarif`` and ``Gh`` validation rules: relative URIs under ``%SRCROOT%``
 (the repository root), full regions, complete rule metadata from the catalog,
-line-independent ``partialFingerprints``, suppressed findings kept as
-``suppressions`` and unreadable files repeated as tool notifications. GitHub
-rejects an upload over its limits, so the log keeps the most severe results
-that fit and says how many it left out.
+line-independent ``partialFingerprints`` and unreadable files repeated as tool
+notifications. GitHub code scanning does not act on ``suppressions``: a
+suppressed or baselined result would come back as an open alert, so such
+findings are left out unless asked for (``--show-suppressed``, for tools that
+honour ``suppressions``), while stale baseline entries are told as
+notifications. GitHub rejects an upload over its limits, so the log keeps the
+most severe results that fit and says how many it left out.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ddblint import __version__
-from ddblint.catalog.docs import rule_markdown, rule_text
+from ddblint.catalog.docs import rule_markdown, rule_page_path, rule_text
 from ddblint.catalog.entries import RuleDoc, load_catalog
 from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:
+    from ddblint.filter.baseline import BaselineEntry
     from ddblint.result import Result
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -60,11 +64,16 @@ def sarif_text(result: Result, options: ReportOptions, limits: UploadLimits = GI
     paths = RepoPaths.for_scan(result.root)
     catalog = load_catalog()
     rule_index = {rule_id: index for index, rule_id in enumerate(catalog)}
-    results = [_result(finding, paths, rule_index) for finding in result.findings]
-    notifications = [_parse_notification(f, paths, rule_index) for f in result.findings if _is_parse_error(f)]
+    findings = [f for f in result.findings if options.show_suppressed or not f.suppressed]
+    results = [_result(finding, paths, rule_index) for finding in findings]
+    notifications = [_parse_notification(f, paths, rule_index) for f in findings if _is_parse_error(f)]
     notifications += [_internal_error_notification(error.rule_id, error.message) for error in result.internal_errors]
+    notifications += [_stale_baseline_notification(entry) for entry in result.stale_baseline]
+    left_out = len(result.findings) - len(findings)
+    if left_out:
+        notifications.append(_suppressed_notification(left_out))
     frame = _Frame([rule_descriptor(doc) for doc in catalog.values()], notifications, result, options)
-    ranked = sorted(range(len(results)), key=lambda i: (_priority(result.findings[i]), i))
+    ranked = sorted(range(len(results)), key=lambda i: (_priority(findings[i]), i))
     keep = min(len(ranked), limits.max_results)
     while True:
         kept = [results[i] for i in sorted(ranked[:keep])]
@@ -137,7 +146,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": _clip(doc.summary)},
         "fullDescription": {"text": _clip(doc.description)},
         "help": {"text": rule_text(doc), "markdown": rule_markdown(doc)},
-        "helpUri": f"{INFORMATION_URI}/blob/main/rules/{doc.id}.yaml",
+        "helpUri": f"{INFORMATION_URI}/blob/main/{rule_page_path(doc.id)}",
         "defaultConfiguration": {"level": _LEVELS[doc.severity]},
         "properties": properties,
     }
@@ -223,6 +232,25 @@ def _parse_notification(finding: Finding, paths: RepoPaths, rule_index: dict[str
 
 def _internal_error_notification(rule_id: str, message: str) -> dict[str, Any]:
     return {"level": "error", "message": {"text": _sentence(f"Internal error in rule {rule_id}: {message}")}}
+
+
+def _stale_baseline_notification(entry: BaselineEntry) -> dict[str, Any]:
+    """The code is fine, the baseline is old: a note for whoever maintains it, not an alert."""
+    text = (
+        f"The baseline entry for {entry.rule} {entry.address or '(no resource)'} in {entry.file} no longer "
+        "matches a finding (fixed, or changed into a new finding); refresh the baseline with --write-baseline."
+    )
+    return {"level": "warning", "message": {"text": text}}
+
+
+def _suppressed_notification(count: int) -> dict[str, Any]:
+    noun = "finding is" if count == 1 else "findings are"
+    text = (
+        f"{count:,} suppressed or baselined {noun} left out: GitHub code scanning does not act on SARIF "
+        "suppressions and would show them as open alerts. Run ddblint with --show-suppressed to include them "
+        "with their suppressions."
+    )
+    return {"level": "note", "message": {"text": text}}
 
 
 def _dropped_notification(dropped: int, total: int, limits: UploadLimits) -> dict[str, Any]:
