@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def state(
     file: Path = typer.Argument(..., help="A state file (terraform.tfstate) or `terraform show -json` output."),
-    output_format: OutputFormat = typer.Option(OutputFormat.full, "--format", "-f", help="Report format."),
+    output_format: OutputFormat = typer.Option(OutputFormat("full"), "--format", "-f", help="Report format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to FILE (atomically)."),
     max_items: int | None = typer.Option(None, "--max-items", min=0, help="DDB001 threshold (default 10)."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
@@ -35,7 +35,7 @@ def state(
     except Exception as exc:  # noqa: BLE001 - the last guard before a traceback
         raise typer.Exit(report_internal_error(exc, debug)) from None
     result = state_result(usage, limit)
-    if output_format is OutputFormat.full:
+    if output_format.value == "full":
         if output is None:
             render_state(usage, limit, sys.stdout)
         else:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 if TYPE_CHECKING:
     from ddblint.result import Result
 
-FORMATS = ("full", "concise", "json", "sarif", "github")
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "gitlab")  # --format's choices, in this order
+MACHINE_READABLE = frozenset({"json", "sarif", "github", "junit", "gitlab"})  # a summary line goes to stderr
 
 
 @dataclass(frozen=True)

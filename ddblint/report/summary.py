@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ddblint.report import MACHINE_READABLE
+
 if TYPE_CHECKING:
     from ddblint.result import Result
-
-MACHINE_READABLE = frozenset({"json", "sarif", "github"})
 
 
 def wants_summary(format_name: str, to_file: bool) -> bool:
