@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
+from ddblint.span import Span
+
 
 class Severity(IntEnum):
     """Ordered so that ``severity >= gate`` answers "does this fail the build"."""
@@ -29,20 +31,6 @@ class Severity(IntEnum):
             return cls[text.upper()]
         except KeyError:
             raise ValueError(f"unknown severity {text!r} (use error, warning or note)") from None
-
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """A 1-based region of a file; ``path`` is absolute so reporters can relativise it."""
-
-    path: str
-    line: int = 1
-    column: int = 1
-    end_line: int = 1
-    end_column: int = 1
-
-    def contains_line(self, line: int) -> bool:
-        return self.line <= line <= self.end_line
 
 
 @dataclass(frozen=True)
@@ -82,11 +70,18 @@ class Finding:
         seed = "\x1f".join((self.rule_id, relative_path, self.address, self.identity or self.message))
         return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
 
-    def with_severity(self, severity: Severity) -> Finding:
-        return replace(self, severity=severity)
-
     def suppressed_by(self, suppression: Suppression) -> Finding:
         return replace(self, suppression=suppression)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.span.path, self.span.line, self.span.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True)
+class InternalError:
+    """A bug in ddblint met while checking ``path``; the traceback is kept for ``--debug``."""
+
+    path: str
+    rule_id: str
+    message: str
+    traceback: str

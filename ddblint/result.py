@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from ddblint.filter.redact import Redactor
 
 if TYPE_CHECKING:
+    from ddblint.discover.files import Discovery
+    from ddblint.evaluate.analysis import Analysis
+    from ddblint.filter.apply import Filtered
     from ddblint.filter.baseline import BaselineEntry
-    from ddblint.findings import Finding
-    from ddblint.model.module import Analysis
-    from ddblint.rules.engine import InternalError
+    from ddblint.findings import Finding, InternalError
 
 
 @dataclass
@@ -29,6 +30,30 @@ class Result:
     stale_baseline: list[BaselineEntry] = field(default_factory=list)  # entries no finding matched
     redact: Redactor = field(default_factory=Redactor)  # masks every secret found; reporters apply it to source text
 
+    @classmethod
+    def empty(cls, discovery: Discovery) -> Result:
+        """A run that found nothing to parse: only what discovery saw."""
+        return cls(root=discovery.root, files_seen=_files_seen(discovery), modules_seen=len(discovery.requested))
+
+    @classmethod
+    def of(cls, discovery: Discovery, analysis: Analysis, filtered: Filtered) -> Result:
+        return cls(
+            root=discovery.root,
+            findings=filtered.findings,
+            internal_errors=filtered.internal_errors,
+            files_seen=_files_seen(discovery),
+            modules_seen=len(discovery.requested),
+            modules_parsed=len(analysis.modules),
+            item_sets=len(analysis.item_sets),
+            analysis=analysis,
+            stale_baseline=filtered.stale_baseline,
+            redact=filtered.redact,
+        )
+
     @property
     def has_items(self) -> bool:
         return self.item_sets > 0 or any(f.rule_id == "DDB000" for f in self.findings)
+
+
+def _files_seen(discovery: Discovery) -> int:
+    return sum(len(discovery.modules[d]) for d in discovery.requested)

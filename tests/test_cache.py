@@ -16,7 +16,7 @@ from ddblint.cache import store as cache_module
 from ddblint.cache.scan_memo import FileScanMemo
 from ddblint.cache.store import Cache, default_directory, open_cache
 from ddblint.config.settings import Settings
-from ddblint.discover.files import FileBytes
+from ddblint.discover.prefilter import FileBytes
 from ddblint.parse import schedule
 from ddblint.parse.file import TimeoutProblem
 from ddblint.parse.syntax import ParsedFile

@@ -14,10 +14,9 @@ import pytest
 import xmlschema
 
 from ddblint.cli import main
-from ddblint.findings import Suppression
+from ddblint.findings import InternalError, Suppression
 from ddblint.report import FORMATS, ReportOptions, get_reporter
 from ddblint.result import Result
-from ddblint.rules.engine import InternalError
 from tests.ci_repo import git_repo, write_module
 from tests.conftest import PROJECT, fixture_dirs
 

@@ -12,8 +12,9 @@ from ddblint.config.settings import Settings
 from ddblint.dynamodb.item_json import DYNAMODB_ITEM_LIMIT, item_size
 from ddblint.dynamodb.item_leaves import Leaf, leaves
 from ddblint.evaluate import table_names
+from ddblint.evaluate.analysis import Table
 from ddblint.evaluate.expand import root_tables
-from ddblint.model.module import Module, Table
+from ddblint.model.module import Module
 from ddblint.result import Result
 from ddblint.rules.app_data import MONEY, PERSONAL, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
 from tests.conftest import FIXTURES

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from ddblint.cli import main
-from ddblint.findings import Finding, Severity, Span, Suppression
+from ddblint.findings import Finding, Severity, Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.github import annotation, escape_data, escape_property, render
 from ddblint.result import Result
+from ddblint.span import Span
 from tests.ci_repo import git_repo, write_module
 
 COMMAND = re.compile(r"^::(?P<command>\w+) (?P<properties>[^:]*)::(?P<data>.*)$")

@@ -15,8 +15,8 @@ import pytest
 from ddblint.api import lint
 from ddblint.cli import main
 from ddblint.config.settings import Settings
+from ddblint.evaluate.analysis import ItemSet
 from ddblint.evaluate.values import Unknown
-from ddblint.model.module import ItemSet
 from ddblint.result import Result
 from ddblint.safe_yaml import UnsafeYaml, load_yaml
 

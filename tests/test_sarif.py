@@ -16,7 +16,7 @@ import pytest
 from ddblint.catalog.entries import load_catalog
 from ddblint.cli import main
 from ddblint.filter.baseline import BaselineEntry
-from ddblint.findings import Finding, Severity, Span, Suppression
+from ddblint.findings import Finding, InternalError, Severity, Suppression
 from ddblint.report import ReportOptions
 from ddblint.report.sarif import (
     FINGERPRINT_KEY,
@@ -27,7 +27,7 @@ from ddblint.report.sarif import (
     sarif_text,
 )
 from ddblint.result import Result
-from ddblint.rules.engine import InternalError
+from ddblint.span import Span
 from tests.ci_repo import TWELVE_ITEMS, git_repo, write_module
 from tests.conftest import FIXTURES, PROJECT, fixture_dirs
 

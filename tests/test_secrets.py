@@ -10,10 +10,10 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
+from ddblint.evaluate.secrets import classify, find_literal_secrets, find_secrets, looks_random
 from ddblint.filter.redact import MASK, Redactor, redaction_forms
 from ddblint.report import FORMATS, ReportOptions, get_reporter
 from ddblint.result import Result
-from ddblint.rules.secrets import classify, find_literal_secrets, find_secrets, looks_random
 from tests.conftest import FIXTURES
 
 # Made-up values in the shapes real secrets take.

@@ -9,7 +9,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ddblint.discover.files import discover, relevant_modules, scan_bytes
+from ddblint.discover.files import discover
+from ddblint.discover.prefilter import relevant_modules, scan_bytes
 from ddblint.parse.file import parse_file, parse_text
 from ddblint.parse.hcl import parse_body, template_from_text
 from ddblint.parse.tfjson import json_prefix

@@ -16,15 +16,29 @@ cache checks all three:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ddblint.cache.store import Cache, digest, dump
 from ddblint.evaluate.expand import ModuleLoader, RootAnalysis, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.values import Unknown
 from ddblint.model.module import Module
+
+
+class LoadedModules(Protocol):
+    """The run's module loader, as far as the cache needs it: modules, and what their files digest to."""
+
+    def __call__(self, directory: str) -> Module | None: ...
+
+    @property
+    def digests(self) -> dict[str, str]: ...
+
+    @property
+    def var_files(self) -> list[str]: ...
+
+    def gets_var_files(self, directory: str) -> bool: ...
+
 
 # (method name, its arguments), and the answer it gave
 Question = tuple[str, tuple[Any, ...]]
@@ -44,8 +58,8 @@ def _summary(answer: Any) -> Any:
 class RecordingGateway(FileGateway):
     """A :class:`FileGateway` that notes every question and the answer it gave."""
 
-    def __init__(self, root_limit: str) -> None:
-        super().__init__(root_limit)
+    def __init__(self, root_limit: str, max_bytes: int) -> None:
+        super().__init__(root_limit, max_bytes)
         self.answers: dict[Question, Any] = {}
 
     def _note(self, question: Question, answer: Any) -> Any:
@@ -65,8 +79,8 @@ class RecordingGateway(FileGateway):
         return self._note(("glob", (real, pattern)), super().glob(real, pattern))  # type: ignore[no-any-return]
 
 
-def _asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str) -> bool:
-    gateway = FileGateway(scan_root)
+def _asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str, max_bytes: int) -> bool:
+    gateway = FileGateway(scan_root, max_bytes)
     for (method, arguments), answer in answers:
         if method == "resolve":
             path, bases = arguments
@@ -85,31 +99,24 @@ class _Entry:
 class RootCache:
     """A :data:`~ddblint.evaluate.expand.RootAnalyser` that reuses earlier analyses from the cache."""
 
-    def __init__(
-        self,
-        cache: Cache,
-        scan_root: str,
-        load_module: ModuleLoader,
-        file_digests: dict[str, str],
-        var_files: list[str],
-        var_scopes: Callable[[str], bool],
-    ) -> None:
+    def __init__(self, cache: Cache, scan_root: str, modules: LoadedModules, max_bytes: int) -> None:
         self._cache = cache
         self._scan_root = scan_root
-        self._load_module = load_module
-        self._digests = file_digests
-        self._var_files = var_files
-        self._var_scopes = var_scopes  # whether a directory gets the --var-file values
+        self._max_bytes = max_bytes  # the file() size cap: answers under another cap differ
+        self._load_module: ModuleLoader = modules
+        self._digests = modules.digests
+        self._var_files = modules.var_files
+        self._var_scopes = modules.gets_var_files  # whether a directory gets the --var-file values
         self.analysis_keys: dict[str, str] = {}  # root -> a key that changes whenever its analysis can
 
     def __call__(self, module: Module, root: str) -> RootAnalysis:
         key = self._key(module, root)
         if key is not None:
             entry = self._cache.load("roots", key)
-            if isinstance(entry, _Entry) and _asks_the_same(entry.answers, self._scan_root):
+            if isinstance(entry, _Entry) and _asks_the_same(entry.answers, self._scan_root, self._max_bytes):
                 self._identify(root, key, entry.answers)
                 return entry.analysis
-        gateway = RecordingGateway(self._scan_root)
+        gateway = RecordingGateway(self._scan_root, self._max_bytes)
         analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway)
         if key is not None:
             answers = tuple(gateway.answers.items())

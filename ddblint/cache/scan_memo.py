@@ -14,7 +14,7 @@ import os
 import time
 
 from ddblint.cache.store import Cache
-from ddblint.discover.files import FileBytes
+from ddblint.discover.prefilter import FileBytes
 
 SETTLED_AFTER_NS = 2_000_000_000  # a file untouched this long is not being written to
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ddblint.findings import Severity
-from ddblint.parse.file import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # max-file-size: larger files are neither parsed nor read by file()
+DEFAULT_TIME_BUDGET = 10.0  # parse-timeout, seconds per file
 
 
 def path_matches(pattern: str, relative: str) -> bool:

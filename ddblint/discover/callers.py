@@ -19,11 +19,14 @@ the module with it. Outside a git repository nothing is searched.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from ddblint.discover.files import ModuleBytes, list_module_files, scan_bytes
+from ddblint.discover.files import list_module_files
 from ddblint.discover.repo_root import find_repo_root
-from ddblint.findings import Finding
+
+if TYPE_CHECKING:
+    from ddblint.discover.prefilter import ModuleBytes
 
 
 def repository_of(directory: str) -> str | None:
@@ -33,12 +36,16 @@ def repository_of(directory: str) -> str | None:
 
 
 def find_callers(
-    modules: Iterable[str], scan_root: str, excludes: tuple[str, ...], max_bytes: int
+    modules: Iterable[str],
+    scan_root: str,
+    excludes: tuple[str, ...],
+    scan: Callable[[str, list[str]], ModuleBytes],
 ) -> dict[str, list[str]]:
     """Ancestor directories whose local module calls reach ``modules``, with their Terraform files.
 
     ``scan_root`` and ``excludes`` are those of the run, so an excluded file is
-    not read here either. Each ancestor is read once, however many modules share it.
+    not read here either. Each ancestor is read once, however many modules share
+    it: ``scan`` is the prefilter's, which remembers what it read.
     """
     callers: dict[str, list[str]] = {}
     seen: dict[str, tuple[list[str], tuple[str, ...]]] = {}
@@ -47,7 +54,7 @@ def find_callers(
         for ancestor in _ancestors(module):
             if ancestor not in seen:
                 files = list_module_files(ancestor, scan_root, excludes)
-                seen[ancestor] = (files, scan_bytes(ancestor, files, max_bytes).local_sources)
+                seen[ancestor] = (files, scan(ancestor, files).local_sources)
             files, sources = seen[ancestor]
             if reached.intersection(sources):
                 callers[ancestor] = files
@@ -68,23 +75,3 @@ def _ancestors(module: str) -> Iterator[str]:
             return
         current = parent
         yield current
-
-
-def subject_findings(
-    findings: list[Finding], requested: Iterable[str], scanned: dict[str, ModuleBytes]
-) -> list[Finding]:
-    """The findings inside the named modules or the modules they call.
-
-    Callers found above only give the named modules their context: their own
-    findings, and those of their other children, are not about this change.
-    """
-    subjects: set[str] = set()
-    pending = list(requested)
-    while pending:
-        directory = pending.pop()
-        if directory in subjects:
-            continue
-        subjects.add(directory)
-        if directory in scanned:
-            pending.extend(scanned[directory].local_sources)
-    return [f for f in findings if os.path.dirname(f.span.path) in subjects]

@@ -2,28 +2,21 @@
 
 The walk skips ``.terraform/``, ``.git/`` and configured excludes, never
 follows a symlink out of the scanned root or round a loop, and reports
-directories it cannot read. A cheap byte prefilter then decides which modules
-need parsing at all: only those that mention ``aws_dynamodb_table_item`` or
-call (through local sources) a module that does.
+directories it cannot read. Which of the modules need parsing at all is the
+prefilter's question (:mod:`ddblint.discover.prefilter`).
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ddblint.discover.repo_root import find_repo_root
-from ddblint.parse.file import read_prefix
-from ddblint.parse.syntax import ParseProblem
+from ddblint.problems import ParseProblem
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
-ITEM_MARKER = b"aws_dynamodb_table_item"
-# Starts with the literal word so the regex engine can skip ahead with a fast substring search.
-_SOURCE_RE = re.compile(rb"""source["']?\s*[:=]\s*"(\.\.?/[^"]*)\"""")
 
 
 class UsageError(Exception):
@@ -59,6 +52,23 @@ class Discovery:
 
     def __post_init__(self) -> None:
         self.reach = self.reach or self.root
+
+    def files_of(self, directory: str, excludes: tuple[str, ...]) -> list[str]:
+        """A module directory's Terraform files, listed on first ask when the walk did not reach it.
+
+        Module calls lead outside the paths given (``../modules/x``); such a
+        directory is listed once, and only when it lies within :attr:`reach`.
+        """
+        if directory in self.modules:
+            return self.modules[directory]
+        if not os.path.isdir(directory):
+            return []
+        real = os.path.realpath(directory)
+        if not _inside(real, self.reach):
+            return []
+        files = list_module_files(directory, self.root, excludes)
+        self.modules[directory] = files
+        return files
 
 
 def common_root(paths: Iterable[str]) -> str:
@@ -179,74 +189,3 @@ def list_module_files(
         if not _excluded(entry.path, root, patterns):
             files.append(entry.path)
     return files
-
-
-@dataclass(frozen=True)
-class ModuleBytes:
-    """What the prefilter learns from a module's raw bytes without parsing them."""
-
-    mentions_items: bool
-    local_sources: tuple[str, ...]  # absolute directories of ``./`` and ``../`` module sources
-
-
-@dataclass(frozen=True, slots=True)
-class FileBytes:
-    """What the prefilter learns from one file: does it name the item type, which local sources does it spell."""
-
-    mentions_items: bool
-    sources: tuple[str, ...]  # as written: "./x", "../modules/y"
-
-
-class ScanMemo(Protocol):
-    """Remembers :class:`FileBytes` of files that have not changed since an earlier run."""
-
-    def get(self, path: str) -> FileBytes | None: ...
-
-    def put(self, path: str, found: FileBytes) -> None: ...
-
-
-def scan_file(data: bytes) -> FileBytes:
-    sources: tuple[str, ...] = ()
-    if b"source" in data:
-        sources = tuple(m.group(1).decode("utf-8", "replace") for m in _SOURCE_RE.finditer(data))
-    return FileBytes(ITEM_MARKER in data, sources)
-
-
-def scan_bytes(directory: str, files: list[str], max_bytes: int, memo: ScanMemo | None = None) -> ModuleBytes:
-    mentions = False
-    sources: list[str] = []
-    for path in files:
-        if not path.endswith((".tf", ".tf.json")):
-            continue
-        found = memo.get(path) if memo is not None else None
-        if found is None:
-            try:
-                data = read_prefix(path, max_bytes)
-            except OSError:
-                data = None
-            if data is None or len(data) > max_bytes:
-                mentions = True  # unreadable or too large to scan: let the parser report it
-                continue
-            found = scan_file(data)
-            if memo is not None:
-                memo.put(path, found)
-        mentions = mentions or found.mentions_items
-        sources.extend(os.path.normpath(os.path.join(directory, target)) for target in found.sources)
-    return ModuleBytes(mentions, tuple(dict.fromkeys(sources)))
-
-
-def relevant_modules(modules: dict[str, ModuleBytes]) -> set[str]:
-    """Modules that hold items, plus every module that reaches one through local calls."""
-    relevant = {d for d, info in modules.items() if info.mentions_items}
-    callers: dict[str, set[str]] = {}
-    for directory, info in modules.items():
-        for target in info.local_sources:
-            callers.setdefault(target, set()).add(directory)
-    frontier = list(relevant)
-    while frontier:
-        target = frontier.pop()
-        for caller in callers.get(target, ()):
-            if caller not in relevant:
-                relevant.add(caller)
-                frontier.append(caller)
-    return relevant

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ddblint.discover.files import ModuleBytes
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ddblint.discover.prefilter import ModuleBytes
 
 
 def root_modules(candidates: list[str], scanned: dict[str, ModuleBytes]) -> list[str]:

@@ -17,24 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ddblint.config.settings import DEFAULT_MAX_BYTES
+from ddblint.evaluate.analysis import ONE, Analysis, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
+from ddblint.evaluate.secrets import item_set_secrets
 from ddblint.evaluate.values import Sized, Unknown, to_string
-from ddblint.model.module import (
-    ITEM_TYPE,
-    ONE,
-    TABLE_TYPE,
-    Analysis,
-    Count,
-    ItemInstance,
-    ItemSet,
-    Module,
-    ModuleCall,
-    Resource,
-    Table,
-    TableLoad,
-    span_of,
-)
-from ddblint.parse.syntax import Block, ParseProblem
+from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, span_of
+from ddblint.parse.syntax import Block
+from ddblint.problems import ParseProblem
 
 MAX_INSTANCES = 20_000  # items evaluated per item set; larger sets are counted, not built
 MAX_MODULE_INSTANCES = 1_000
@@ -85,6 +75,7 @@ def analyse(
     load_module: ModuleLoader,
     analyse_one: RootAnalyser | None = None,
 ) -> Analysis:
+    """Every root's analysis, together; ``analyse_one`` (default: :func:`analyse_root`) analyses one."""
     analysis = Analysis(modules=list(modules.values()))
     for module in modules.values():
         analysis.problems.extend(module.problems)
@@ -259,9 +250,9 @@ def _describe_origin(meta: str, source: str, trace: Trace) -> str:
     return f"{meta}{joiner}{shown}"
 
 
-def root_tables(module: Module, scan_root: str) -> list[Table]:
+def root_tables(module: Module, scan_root: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Table]:
     """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
-    gateway = FileGateway(scan_root)
+    gateway = FileGateway(scan_root, max_bytes)
     scope = ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
     return [_table(scope, resource) for resource in module.resources if resource.type == TABLE_TYPE]
 
@@ -404,11 +395,16 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
             attribute = item_set.resource.attribute("table_name")
             label = f"table {attribute.source}" if attribute is not None else "an unnamed table"
         resolved.append(_with_table(item_set, table, label))
-    return _merge_instances(resolved)
+    return [_with_secrets(s) for s in _merge_instances(resolved)]
 
 
 def _with_table(item_set: ItemSet, table: Table | None, label: str) -> ItemSet:
     return replace(item_set, table=table, table_label=label)
+
+
+def _with_secrets(item_set: ItemSet) -> ItemSet:
+    found = item_set_secrets(item_set.resource, ((i.key, i.value) for i in item_set.instances))
+    return replace(item_set, secrets=found) if found else item_set
 
 
 def _merge_instances(item_sets: list[ItemSet]) -> list[ItemSet]:

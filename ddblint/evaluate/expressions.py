@@ -16,13 +16,13 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ddblint.config.settings import DEFAULT_MAX_BYTES
 from ddblint.evaluate.functions import DATA_READERS, EvalError, call, failed
 from ddblint.evaluate.values import Sized, TfSet, Unknown, first_unknown, size_of, to_string
 from ddblint.model.module import Module
 
 STEP_BUDGET = 2_000_000
 CHARACTER_BUDGET = 50_000_000  # characters of strings one evaluation may build (a 5 MB file, copied ten times)
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 class BudgetExceeded(Exception):
@@ -55,8 +55,9 @@ class FileGateway:
     methods, so a cached analysis can be checked by asking them again.
     """
 
-    def __init__(self, root_limit: str) -> None:
+    def __init__(self, root_limit: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.root_limit = os.path.realpath(root_limit)
+        self.max_bytes = max_bytes  # max-file-size, as for the files that are parsed
         self._cache: dict[str, str | Unknown] = {}
 
     def resolve(self, path: str, bases: list[str]) -> str | Unknown:
@@ -71,8 +72,8 @@ class FileGateway:
         if real in self._cache:
             return self._cache[real]
         try:
-            if os.path.getsize(real) > MAX_FILE_BYTES:
-                result: str | Unknown = Unknown(f"{shown} is larger than {MAX_FILE_BYTES:,} bytes", shown)
+            if os.path.getsize(real) > self.max_bytes:
+                result: str | Unknown = Unknown(f"{shown} is larger than {self.max_bytes:,} bytes", shown)
             else:
                 with open(real, encoding="utf-8-sig") as handle:
                     result = handle.read()

@@ -4,63 +4,38 @@ Within one root module, items are matched to tables by reference or by name
 (:mod:`ddblint.evaluate.expand`). Teams also split tables and their seed items into
 separate roots (``infra/tables`` and ``infra/seed``), where the item can only
 name its table with a string. This second pass matches those names against
-every table the scan knows, reading extra modules only when their bytes
-mention both ``aws_dynamodb_table`` and one of the names, so the byte
-prefilter keeps its benefit. A name that matches tables with different key
+every table the scan knows, loading extra modules only when the prefilter's
+:class:`~ddblint.discover.prefilter.TableIndex` says they declare a table
+and spell one of the names, so the byte prefilter keeps its benefit and no
+file is read again. A name that matches tables with different key
 schemas stays unresolved: key rules then say nothing rather than guess.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 
+from ddblint.discover.prefilter import TableIndex
+from ddblint.evaluate.analysis import Analysis, ItemSet, Table
 from ddblint.evaluate.expand import root_tables
-from ddblint.model.module import TABLE_TYPE, Analysis, ItemSet, Module, Table
-
-TABLE_MARKER = f'{TABLE_TYPE}"'.encode()  # `resource "aws_dynamodb_table" "x"` and the JSON form
+from ddblint.model.module import Module
 
 ModulesLoader = Callable[[list[str]], list[Module]]
 
 
-def attach_tables_by_name(
-    analysis: Analysis,
-    module_files: Mapping[str, list[str]],
-    load_modules: ModulesLoader,
-    scan_root: str,
-    max_bytes: int,
-) -> None:
+def attach_tables_by_name(analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, scan_root: str) -> None:
     """Give unresolved item sets the table their ``table_name`` names, updating ``analysis``."""
     wanted = {s.table_name for s in analysis.item_sets if s.table is None and s.table_name}
     if not wanted:
         return
-    parsed = {module.dir for module in analysis.modules}
-    candidates = [d for d, files in module_files.items() if d not in parsed and _mentions(files, wanted, max_bytes)]
+    candidates = index.candidates(wanted, skip=(module.dir for module in analysis.modules))
     tables = list(analysis.tables)
-    for module in load_modules(sorted(candidates)):
+    for module in load_modules(candidates):
         tables.extend(root_tables(module, scan_root))
     found = _unambiguous(tables, wanted)
     if found:
         _attach(analysis, found)
-
-
-def _mentions(files: Iterable[str], names: set[str], max_bytes: int) -> bool:
-    """Whether a module's Terraform files declare a table and spell one of ``names`` as a string."""
-    quoted = [f'"{name}"'.encode() for name in names]
-    has_table = has_name = False
-    for path in files:
-        if not path.endswith((".tf", ".tf.json")):
-            continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        except OSError:
-            continue
-        has_table = has_table or TABLE_MARKER in data
-        has_name = has_name or any(q in data for q in quoted)
-        if has_table and has_name:
-            return True
-    return False
 
 
 def _unambiguous(tables: list[Table], names: set[str]) -> dict[str, Table]:

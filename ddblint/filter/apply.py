@@ -1,13 +1,15 @@
-"""The filter stage: suppressions and baselines, applied after the rules ran.
+"""The filter stage: suppressions, baselines, scoping and redaction, applied after the rules ran.
 
 Rules stay pure and know nothing of this. Here findings are matched, in this
 order, against inline comments (``ddblint:ignore``), config ``suppress``
 entries and the baseline. A suppressed finding is kept and marked, never
-dropped, so machine-readable reports can show it as suppressed. What every
-suppression did is then handed to the checks of DDB090 (unused or broken
-suppressions) and DDB091 (suppressions without a reason), whose findings go
+dropped, so machine-readable reports can show it as suppressed. The
+suppression pass also reports what every suppression did wrong, as its own
+output: DDB090 (unused or broken suppressions) and DDB091 (suppressions
+without a reason), phrased by those rules' functions. Their findings go
 through the baseline like any other, but not through suppressions: a comment
-cannot silence the rule that judges comments.
+cannot silence the rule that judges comments. Last, findings are scoped to
+the modules asked for and every secret the analysis found is masked.
 """
 
 from __future__ import annotations
@@ -19,11 +21,17 @@ from dataclasses import dataclass, field, replace
 
 from ddblint.catalog.entries import load_catalog
 from ddblint.config.settings import PathSuppression, Settings
+from ddblint.evaluate.analysis import Analysis
 from ddblint.filter.baseline import BaselineEntry, BaselineMatcher, read_baseline
-from ddblint.filter.suppressions import Directive, SuppressionUse, closest_rule, covered_lines, read_directives
-from ddblint.findings import Finding, Span, Suppression
-from ddblint.model.module import Analysis
-from ddblint.rules.engine import InternalError, run_filter_checks
+from ddblint.filter.redact import Redactor
+from ddblint.filter.suppressions import Directive, closest_rule, covered_lines, read_directives
+from ddblint.findings import Finding, InternalError, Suppression
+from ddblint.rules import NoOptions
+from ddblint.rules.ddb090_unused_suppression import unused_suppression
+from ddblint.rules.ddb091_suppression_without_reason import suppression_without_reason
+from ddblint.rules.engine import Checked
+from ddblint.rules.suppression_use import SuppressionUse
+from ddblint.span import Span
 
 _MISPLACED = (
     "it is neither on the first line of a block nor right above one; put it on or right above the resource it is about"
@@ -32,9 +40,12 @@ _MISPLACED = (
 
 @dataclass(frozen=True)
 class Filtered:
+    """The findings a report shows (marked, scoped, masked), with the redactor that masked them."""
+
     findings: list[Finding]
     internal_errors: list[InternalError]
     stale_baseline: list[BaselineEntry]
+    redact: Redactor = field(default_factory=Redactor)
 
 
 @dataclass
@@ -59,22 +70,64 @@ class _ConfigSuppressor:
 
 
 def filter_findings(
-    findings: list[Finding], analysis: Analysis, settings: Settings, today: datetime.date | None = None
+    checked: Checked,
+    analysis: Analysis,
+    settings: Settings,
+    today: datetime.date | None = None,
+    subjects: set[str] | None = None,
 ) -> Filtered:
-    """Mark suppressed findings, add DDB090/DDB091 findings, apply the baseline."""
-    today = today or datetime.date.today()
+    """Mark suppressed findings, add DDB090/DDB091 findings, apply the baseline, scope and mask.
+
+    ``subjects``, when given, are the module directories whose findings a run is
+    about (the modules asked for and those they call): callers found above them
+    only gave them their context.
+    """
+    marked = _marked(checked.findings, analysis, settings, today or datetime.date.today())
+    redact = Redactor.for_secrets(s.text for item_set in analysis.item_sets for _, s in item_set.secrets)
+    errors = [replace(e, message=redact(e.message)) for e in checked.errors]
+    if settings.baseline:
+        marked, stale = _apply_baseline(marked, settings.baseline, settings, _linted(analysis))
+    else:
+        stale = []
+    if subjects is not None:
+        marked = [f for f in marked if os.path.dirname(f.span.path) in subjects]
+    return Filtered([redact.finding(f) for f in marked], errors, stale, redact)
+
+
+def _linted(analysis: Analysis) -> set[str]:
+    return {os.path.normpath(parsed.path) for module in analysis.modules for parsed in module.files}
+
+
+def _marked(findings: list[Finding], analysis: Analysis, settings: Settings, today: datetime.date) -> list[Finding]:
+    """The suppression pass: findings marked by what covers them, plus what every suppression did wrong."""
     rule_ids = tuple(load_catalog())
-    linted = {os.path.normpath(parsed.path) for module in analysis.modules for parsed in module.files}
     inline = _inline_suppressors(analysis, rule_ids)
     configured = [_ConfigSuppressor(entry) for entry in settings.suppress]
     marked = [_suppress(f, inline.get(f.span.path, []), configured, settings, today) for f in findings]
     uses = [_inline_use(s, settings, today, rule_ids) for group in inline.values() for s in group]
+    linted = _linted(analysis)
     uses += [use for s in configured if (use := _config_use(s, settings, linted)) is not None]
-    judged, errors = run_filter_checks({"SuppressionUse": uses}, settings)
-    every = sorted(marked + judged, key=Finding.sort_key)
-    if not settings.baseline:
-        return Filtered(every, errors, [])
-    return _apply_baseline(every, settings.baseline, settings, linted, errors)
+    return sorted(marked + _judged(uses, settings), key=Finding.sort_key)
+
+
+_SUPPRESSION_RULES = (("DDB090", unused_suppression), ("DDB091", suppression_without_reason))
+
+
+def _judged(uses: list[SuppressionUse], settings: Settings) -> list[Finding]:
+    """DDB090 and DDB091 findings, each where its own file selects the rule, with that file's severity."""
+    catalog = load_catalog()
+    found: dict[tuple[str, Span, str], Finding] = {}
+    for rule_id, judge in _SUPPRESSION_RULES:
+        if not uses or not settings.may_select(rule_id):
+            continue
+        doc = catalog[rule_id]
+        for use in uses:
+            for hit in judge(use, NoOptions()):
+                rules = settings.for_path(hit.span.path)
+                if rules.selects(rule_id):
+                    finding = hit.finding(rule_id, rules.severity(rule_id, doc.severity), doc.name)
+                    found.setdefault((rule_id, hit.span, hit.message), finding)
+    return list(found.values())
 
 
 def _inline_suppressors(analysis: Analysis, rule_ids: tuple[str, ...]) -> dict[str, list[_InlineSuppressor]]:
@@ -165,8 +218,8 @@ def _config_use(suppressor: _ConfigSuppressor, settings: Settings, linted: Itera
 
 
 def _apply_baseline(
-    findings: list[Finding], path: str, settings: Settings, linted: set[str], errors: list[InternalError]
-) -> Filtered:
+    findings: list[Finding], path: str, settings: Settings, linted: set[str]
+) -> tuple[list[Finding], list[BaselineEntry]]:
     baseline = read_baseline(path)
     matcher = BaselineMatcher(baseline)
     shown = settings.relative(baseline.path)
@@ -176,4 +229,4 @@ def _apply_baseline(
         if matcher.claim(finding) and not finding.suppressed:
             finding = finding.suppressed_by(baselined)
         marked.append(finding)
-    return Filtered(marked, errors, matcher.stale(linted))
+    return marked, matcher.stale(linted)

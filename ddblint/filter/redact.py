@@ -3,8 +3,8 @@
 Rules compose their messages without secret values, but other text still
 passes through a report: messages that quote a wrong value (``"hunter2" is
 not a number``), and the source lines a code frame prints. The redactor is
-built once per run from every secret :mod:`ddblint.rules.secrets` finds, whatever
-rules are selected or suppressed, and masks each of them everywhere, in the
+built once per run from every secret the evaluation found in the item sets
+(:mod:`ddblint.evaluate.secrets`), whatever rules are selected or suppressed, and masks each of them everywhere, in the
 spellings it can take: as written, JSON/HCL-escaped, line by line (a private
 key in a heredoc), and cut short as a message preview cuts it.
 """
@@ -15,12 +15,8 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from ddblint.findings import Finding
-
-if TYPE_CHECKING:
-    from ddblint.model.module import ItemSet
 
 MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
@@ -76,10 +72,3 @@ def _alternative(form: str) -> str:
     if len(form) >= MIN_FREE_FORM_CHARS:
         return escaped
     return rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"
-
-
-def redactor_for(item_sets: Iterable[ItemSet]) -> Redactor:
-    """A redactor for every secret in ``item_sets``, found whether or not DDB024 runs."""
-    from ddblint.rules.secrets import secrets_in_item_set  # here: a run without item sets never loads the finders
-
-    return Redactor.for_secrets(secret.text for item_set in item_sets for _, secret in secrets_in_item_set(item_set))

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from ddblint.findings import Span
 from ddblint.parse.syntax import ParsedFile, Position
 
 VERBS = {"ignore": "block", "ignore-file": "file"}
@@ -51,30 +50,6 @@ class Directive:
     @property
     def origin(self) -> str:
         return f"{self.path}:{self.line}"
-
-
-@dataclass(frozen=True)
-class SuppressionUse:
-    """What one suppression (a comment or a config ``suppress`` entry) did in this run.
-
-    The filter stage builds these after matching suppressions to findings and
-    hands them to the checks of DDB090 and DDB091, which turn them into findings.
-    ``text`` identifies the suppression for fingerprints (never its line).
-    """
-
-    span: Span
-    text: str
-    rules: tuple[str, ...]
-    unused_rules: tuple[str, ...] = ()  # named, selected where it stands, and matched by no finding
-    unknown_rules: tuple[tuple[str, str], ...] = ()  # (word, closest rule id or "")
-    problem: str = ""
-    missing_reason: bool = False
-    expired_on: datetime.date | None = None
-    in_config: bool = False  # a config ``suppress`` entry rather than a comment
-
-    @property
-    def path(self) -> str:
-        return self.span.path
 
 
 def parse_directive(path: str, line: int, comment: str, rule_ids: Iterable[str]) -> Directive | None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddblint.dynamodb.item_json import validate_item
+from ddblint.evaluate.analysis import ItemInstance, ItemSet
 from ddblint.evaluate.values import Unknown, contains_unknown
-from ddblint.findings import Span
-from ddblint.model.module import ItemInstance, ItemSet
+from ddblint.span import Span
 
 FLAGGING_RULES = ("DDB001", "DDB002", "DDB003")
 """The rules that say an item set is application data rather than seed data."""

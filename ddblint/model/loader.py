@@ -7,11 +7,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ddblint.config.settings import Settings
-from ddblint.discover.files import Discovery, is_auto_loaded, list_module_files
+from ddblint.discover.files import Discovery, is_auto_loaded
 
 if TYPE_CHECKING:
+    from ddblint.cache.store import Cache
+    from ddblint.discover.prefilter import Prefiltered
     from ddblint.model.module import Module
     from ddblint.parse.schedule import FileParser
+    from ddblint.progress import Progress
 
 
 class ModuleLoader:
@@ -25,23 +28,14 @@ class ModuleLoader:
         self._cache: dict[str, Module | None] = {}
         self._var_files = [os.path.abspath(v) for v in settings.var_files]
 
-    def files_of(self, directory: str) -> list[str]:
-        if directory in self._discovery.modules:
-            return self._discovery.modules[directory]
-        if not os.path.isdir(directory):
-            return []
-        reach = self._discovery.reach
-        real = os.path.realpath(directory)
-        if real != reach and not real.startswith(reach + os.sep):
-            return []
-        files = list_module_files(directory, self._discovery.root, self._settings.exclude)
-        self._discovery.modules[directory] = files
-        return files
-
     def load_many(self, directories: list[str]) -> None:
         from ddblint.model.module import build_module
 
-        wanted = {d: [f for f in self.files_of(d) if is_auto_loaded(os.path.basename(f))] for d in directories}
+        excludes = self._settings.exclude
+        wanted = {
+            d: [f for f in self._discovery.files_of(d, excludes) if is_auto_loaded(os.path.basename(f))]
+            for d in directories
+        }
         parsed = self._parser.parse([f for files in wanted.values() for f in files] + self._var_files)
         var_files = [parsed[v] for v in self._var_files]
         for directory, files in wanted.items():
@@ -80,3 +74,19 @@ class ModuleLoader:
     def modules(self, directories: list[str]) -> list[Module]:
         self.load_many([d for d in directories if d not in self._cache])
         return [m for d in directories if (m := self._cache[d]) is not None]
+
+
+def load(
+    discovery: Discovery, prefiltered: Prefiltered, settings: Settings, cache: Cache | None, progress: Progress
+) -> ModuleLoader:
+    """Parse the relevant modules and all they call, in one batch; later asks (callees) load on demand."""
+
+    def new_parser() -> FileParser:
+        from ddblint.parse.schedule import FileParser
+
+        return FileParser(settings, cache, progress, prefiltered.contents)
+
+    loader = ModuleLoader(discovery, settings, new_parser)
+    if prefiltered.load:  # else nothing is parsed, and the parser is not even started
+        loader.load_many(prefiltered.load)
+    return loader

@@ -2,5 +2,5 @@
 
 In: file paths. Out: one :class:`~ddblint.parse.syntax.ParsedFile` per file, holding blocks,
 attributes and expression trees with line and column, plus the suppression comments; a file that
-cannot be read or parsed yields a :class:`~ddblint.parse.syntax.ParseProblem`, never an exception.
+cannot be read or parsed yields a :class:`~ddblint.problems.ParseProblem`, never an exception.
 """

@@ -11,19 +11,19 @@ import codecs
 import contextlib
 import json
 import json.scanner
-import os
 import re
 import signal
 import threading
 from collections.abc import Iterator
 
+from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
+from ddblint.discover.prefilter import read_prefix
 from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.hcl import HclSyntaxError, parse_body
-from ddblint.parse.syntax import ParsedFile, ParseProblem, room_for_deep_trees
+from ddblint.parse.syntax import ParsedFile, room_for_deep_trees
 from ddblint.parse.tfjson import blocks_from_json
+from ddblint.problems import ParseProblem
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_TIME_BUDGET = 10.0
 _DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
 
 
@@ -60,16 +60,6 @@ def _time_budget(seconds: float) -> Iterator[None]:
 
 class TimeoutProblem(ParseProblem):
     """The parser ran out of time: a verdict about this run's machine, not the file, so never cached."""
-
-
-def read_prefix(path: str, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes of a file, allocating no more than the file needs.
-
-    ``read(max_bytes + 1)`` would allocate the whole limit for every small file.
-    """
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        return handle.read() if size <= max_bytes else handle.read(max_bytes + 1)
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes | None, ParseProblem | None]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ddblint.cache.store import Cache, dump
 from ddblint.config.settings import Settings
+from ddblint.discover.prefilter import FileContents
 from ddblint.parse.file import TimeoutProblem, parse_bytes, read_bytes
 from ddblint.parse.syntax import ParsedFile
 from ddblint.progress import Progress
@@ -53,11 +54,14 @@ def content_key(cache: Cache, path: str, data: bytes) -> str:
     return cache.key(b"parse", _kind(path), data)
 
 
-def _parse_one(path: str, limits: Limits, cache: Cache | None) -> tuple[ParsedFile, str | None, bytes | None]:
-    """Parse one file and store the result; returns it, its content key and, if made, its pickle."""
-    data, problem = read_bytes(path, limits.max_bytes)
+def _parse_one(
+    path: str, data: bytes | None, limits: Limits, cache: Cache | None
+) -> tuple[ParsedFile, str | None, bytes | None]:
+    """Parse one file (its bytes, when already read) and store the result; returns it, its content key and pickle."""
     if data is None:
-        return ParsedFile(path, problem=problem), None, None
+        data, problem = read_bytes(path, limits.max_bytes)
+        if data is None:
+            return ParsedFile(path, problem=problem), None, None
     parsed = parse_bytes(path, data, limits.time_budget)
     if cache is None:
         return parsed, None, None
@@ -68,11 +72,13 @@ def _parse_one(path: str, limits: Limits, cache: Cache | None) -> tuple[ParsedFi
     return parsed, key, blob
 
 
-def _parse_chunk(paths: list[str], limits: Limits, cache: Cache | None) -> list[tuple[str, str | None, bytes | None]]:
+def _parse_chunk(
+    files: list[tuple[str, bytes | None]], limits: Limits, cache: Cache | None
+) -> list[tuple[str, str | None, bytes | None]]:
     """Worker side: results go back pickled; None where a result cannot be pickled (parsed again here)."""
     results = []
-    for path in paths:
-        parsed, key, blob = _parse_one(path, limits, cache)
+    for path, data in files:
+        parsed, key, blob = _parse_one(path, data, limits, cache)
         results.append((path, key, blob if blob is not None else dump(parsed)))
     return results
 
@@ -93,7 +99,14 @@ class FileParser:
     read); a file that ran out of time has none, as its result is not stable.
     """
 
-    def __init__(self, settings: Settings, cache: Cache | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache | None = None,
+        progress: Progress | None = None,
+        contents: FileContents | None = None,
+    ) -> None:
+        self.contents = contents or FileContents()  # bytes the prefilter read: each file is read once
         self.limits = Limits(settings.max_file_size, settings.parse_time_budget)
         self.jobs = settings.jobs
         self.cache = cache
@@ -112,12 +125,12 @@ class FileParser:
         wanted = list(dict.fromkeys(paths))
         fresh = [path for path in wanted if path not in self._done]
         self.progress.parsing(len(fresh))
-        todo: list[str] = []
+        todo: list[tuple[str, bytes | None]] = []
         todo_bytes = 0
         for path in fresh:
-            cached, size = self._from_cache(path)
+            cached, data, size = self._from_cache(path)
             if cached is None:
-                todo.append(path)
+                todo.append((path, data))
                 todo_bytes += size
                 continue
             self._done[path] = cached
@@ -128,22 +141,26 @@ class FileParser:
             self.progress.parsed(1)
         return {path: self._done[path] for path in wanted}
 
-    def _from_cache(self, path: str) -> tuple[ParsedFile | None, int]:
-        """The cached result for the file's current content, else None and the file's size."""
+    def _from_cache(self, path: str) -> tuple[ParsedFile | None, bytes | None, int]:
+        """The cached result for the file's current content, else None, the bytes if read, and the file's size."""
+        data = self.contents.take(path)
         if self.cache is None:
+            if data is not None:
+                return None, data, len(data)
             try:
-                return None, os.path.getsize(path)
+                return None, None, os.path.getsize(path)
             except OSError:
-                return None, 0
-        data, _ = read_bytes(path, self.limits.max_bytes)
+                return None, None, 0
         if data is None:
-            return None, 0
+            data, _ = read_bytes(path, self.limits.max_bytes)
+            if data is None:
+                return None, None, 0
         key = content_key(self.cache, path, data)
         cached = self.cache.load("parse", key)
         if not isinstance(cached, ParsedFile):
-            return None, len(data)
+            return None, data, len(data)
         self.digests[path] = key
-        return _rebind(cached, path), len(data)
+        return _rebind(cached, path), None, len(data)
 
     def _remember(self, parsed: ParsedFile, key: str | None) -> None:
         if self.cache is None or isinstance(parsed.problem, TimeoutProblem):
@@ -160,38 +177,43 @@ class FileParser:
             return available_cpus()
         return 1
 
-    def _parse_all(self, paths: list[str], size: int) -> Iterator[tuple[ParsedFile, str | None]]:
-        workers = self._workers(len(paths), size)
+    def _parse_all(self, files: list[tuple[str, bytes | None]], size: int) -> Iterator[tuple[ParsedFile, str | None]]:
+        workers = self._workers(len(files), size)
         if workers <= 1:
-            for path in paths:
-                parsed, key, _ = _parse_one(path, self.limits, self.cache)
+            for path, data in files:
+                parsed, key, _ = _parse_one(path, data, self.limits, self.cache)
                 yield parsed, key
             return
-        yield from self._parse_in_pool(paths, workers)
+        yield from self._parse_in_pool(files, workers)
 
-    def _parse_in_pool(self, paths: list[str], workers: int) -> Iterator[tuple[ParsedFile, str | None]]:
+    def _parse_in_pool(
+        self, paths: list[tuple[str, bytes | None]], workers: int
+    ) -> Iterator[tuple[ParsedFile, str | None]]:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
         chunk = max(1, min(CHUNK_FILES, len(paths) // (workers * 4)))
         chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
-        futures: list[tuple[list[str], Future[Any]]] = [
+        futures: list[tuple[list[tuple[str, bytes | None]], Future[Any]]] = [
             (part, self._pool.submit(_parse_chunk, part, self.limits, self.cache)) for part in chunks
         ]
         for part, future in futures:
             yield from self._collect(part, future)
 
-    def _collect(self, part: list[str], future: Future[Any]) -> Iterator[tuple[ParsedFile, str | None]]:
+    def _collect(
+        self, part: list[tuple[str, bytes | None]], future: Future[Any]
+    ) -> Iterator[tuple[ParsedFile, str | None]]:
         """A chunk's results; a chunk whose worker failed, or a result that did not pickle, is parsed here."""
+        given = dict(part)
         try:
             outcomes = future.result()
         except Exception:  # noqa: BLE001 - a dead worker must not lose files: parse them in this process
-            outcomes = [(path, None, None) for path in part]
+            outcomes = [(path, None, None) for path, _ in part]
         for path, key, blob in outcomes:
             parsed = pickle.loads(blob) if blob is not None else None
             if not isinstance(parsed, ParsedFile):
-                parsed, key, _ = _parse_one(path, self.limits, self.cache)
+                parsed, key, _ = _parse_one(path, given[path], self.limits, self.cache)
             yield parsed, key
 
 

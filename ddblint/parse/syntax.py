@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ddblint.cache.pickling import pickled_by_constructor
+from ddblint.problems import ParseProblem
 
 # An expression node: ("lit", value) | ("template", parts) | ("ref", name)
 # | ("attr", obj, name) | ("index", obj, key) | ("splat", obj, ops)
@@ -58,17 +59,6 @@ class Block:
 
     def blocks_of(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]
-
-
-@pickled_by_constructor
-@dataclass(frozen=True, slots=True)
-class ParseProblem:
-    """Why a file could not be used, in plain words, with where it happened."""
-
-    path: str
-    message: str
-    line: int = 1
-    column: int = 1
 
 
 @dataclass(slots=True)

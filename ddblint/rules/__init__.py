@@ -1,24 +1,35 @@
 """The rule checks: one small function per catalog entry, registered by id.
 
-A check is a pure function. Its first parameter's type says what the engine
-hands it: a :class:`~ddblint.parse.syntax.ParseProblem`, an
-:class:`~ddblint.model.module.ItemSet` or a :class:`~ddblint.model.module.TableLoad`;
-or, for the rules about suppressions themselves (DDB090, DDB091), a
-:class:`~ddblint.filter.suppressions.SuppressionUse` the filter stage builds.
-It yields :class:`Hit` values; the engine turns them into findings with the
-rule's id and configured severity. Checks never print, read files or look
-at configuration beyond their own options.
+In: the :class:`~ddblint.evaluate.analysis.Analysis` (and, for DDB090/DDB091, the
+:class:`~ddblint.rules.suppression_use.SuppressionUse` records of the filter's
+suppression pass). Out: findings with the rule's id and configured severity.
+
+A check is a pure function. The type of its first parameter says what it is
+handed: a :class:`~ddblint.problems.ParseProblem`, an
+:class:`~ddblint.evaluate.analysis.ItemSet`, a :class:`~ddblint.evaluate.analysis.TableLoad`
+or a :class:`~ddblint.rules.suppression_use.SuppressionUse`; the type of its
+second, its options (:class:`NoOptions`, or a dataclass of the rule's own whose
+fields are the catalog entry's ``options``). It yields :class:`Hit` values.
+Checks never print, read files or look at configuration beyond their own options.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
-import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, get_type_hints
 
-from ddblint.findings import Span
+from ddblint.findings import Finding, Severity
+from ddblint.span import Span
+
+
+class Subject(Protocol):
+    """What every check's subject has: the file it is about, for per-file options and errors."""
+
+    @property
+    def path(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,25 +42,52 @@ class Hit:
     evidence: tuple[str, ...] = ()
     identity: str = ""
 
+    def finding(self, rule_id: str, severity: Severity, rule_name: str) -> Finding:
+        return Finding(
+            rule_id=rule_id,
+            severity=severity,
+            message=self.message,
+            span=self.span,
+            address=self.address,
+            evidence=self.evidence,
+            identity=self.identity,
+            rule_name=rule_name,
+        )
 
-Check = Callable[[Any, Mapping[str, Any]], Iterable[Hit]]
+
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of a rule that has none."""
 
 
-# Subjects the filter stage builds after the model checks ran (what each
-# suppression comment or config entry ended up doing), not the model.
-FILTER_SUBJECTS = frozenset({"SuppressionUse"})
+class OptionError(ValueError):
+    """A rule's options dataclass does not match its catalog entry: a packaging bug."""
+
+
+Check = Callable[[Any, Any], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
 class RegisteredCheck:
     rule_id: str
-    subject: str  # "ParseProblem", "ItemSet", "TableLoad", or a FILTER_SUBJECTS name
+    subject: type[Any]  # the class of the values the check is handed
     function: Check
+    options: type[Any] = NoOptions  # a dataclass; its fields are the catalog's options, snake_cased
 
-    @property
-    def after_filter(self) -> bool:
-        """Run by the filter stage over suppression records, after the model checks."""
-        return self.subject in FILTER_SUBJECTS
+    def options_from(self, values: Mapping[str, Any]) -> Any:
+        """The options dataclass filled from catalog defaults and config (kebab-case keys), checked by type."""
+        fields = {f.name for f in dataclasses.fields(self.options)}
+        hints = get_type_hints(self.options)
+        given: dict[str, Any] = {}
+        for key, value in values.items():
+            name = key.replace("-", "_")
+            if name not in fields:
+                raise OptionError(f"{self.rule_id}: option {key!r} is not a field of {self.options.__name__}")
+            expected = hints[name]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise OptionError(f"{self.rule_id}: option {key!r} must be {expected.__name__}, not {value!r}")
+            given[name] = value
+        return self.options(**given)
 
 
 REGISTRY: dict[str, RegisteredCheck] = {}
@@ -75,12 +113,12 @@ RULE_MODULES = (
 
 
 def rule(rule_id: str) -> Callable[[Check], Check]:
-    """Register ``function`` as the check of catalog entry ``rule_id``."""
+    """Register ``function`` as the check of catalog entry ``rule_id``; its type hints name subject and options."""
 
     def register(function: Check) -> Check:
-        first = next(iter(inspect.signature(function).parameters.values()))
-        subject = str(first.annotation).rsplit(".", 1)[-1]
-        REGISTRY[rule_id] = RegisteredCheck(rule_id, subject, function)
+        hints = get_type_hints(function)
+        subject, options = (hints[name] for name in list(hints)[:2])
+        REGISTRY[rule_id] = RegisteredCheck(rule_id, subject, function, options)
         return function
 
     return register

@@ -15,15 +15,13 @@ its first copy, and internal errors are ordered by rule as the engine orders the
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, TypeGuard
+from typing import Any
 
 from ddblint.cache.store import Cache, dump
 from ddblint.config.settings import Settings
-from ddblint.findings import Finding
-from ddblint.model.module import Analysis, ItemSet, TableLoad
-from ddblint.rules.engine import InternalError, run_checks
-
-Checked = tuple[list[Finding], list[InternalError]]
+from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
+from ddblint.findings import Finding, InternalError
+from ddblint.rules.engine import Checked, run_checks
 
 
 def _settings_key(settings: Settings) -> bytes | None:
@@ -56,7 +54,7 @@ def run_checks_by_root(analysis: Analysis, settings: Settings, cache: Cache, roo
         subjects = Analysis(item_sets=item_sets, loads=loads)
         key = _findings_key(cache, root_keys.get(root), settings_key, subjects)
         cached = cache.load("findings", key) if key is not None else None
-        if _is_checked(cached):
+        if isinstance(cached, Checked) and _is_checked(cached):
             results.append(cached)
             continue
         checked = run_checks(subjects, settings)
@@ -75,21 +73,18 @@ def _findings_key(cache: Cache, root_key: str | None, settings_key: bytes | None
     return cache.key(b"findings", root_key.encode(), settings_key, tables)
 
 
-def _is_checked(value: Any) -> TypeGuard[Checked]:
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and all(isinstance(f, Finding) for f in value[0])
-        and all(isinstance(e, InternalError) for e in value[1])
+def _is_checked(value: Checked) -> bool:
+    return all(isinstance(f, Finding) for f in value.findings) and all(
+        isinstance(e, InternalError) for e in value.errors
     )
 
 
 def _merge(results: list[Checked]) -> Checked:
     findings: dict[tuple[str, Any, str, str], Finding] = {}
     errors: list[InternalError] = []
-    for part_findings, part_errors in results:
-        for finding in part_findings:
+    for part in results:
+        for finding in part.findings:
             findings.setdefault((finding.rule_id, finding.span, finding.address, finding.message), finding)
-        errors.extend(part_errors)
+        errors.extend(part.errors)
     errors.sort(key=lambda e: e.rule_id)
-    return sorted(findings.values(), key=Finding.sort_key), errors
+    return Checked(sorted(findings.values(), key=Finding.sort_key), errors)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from ddblint.model.module import ItemSet, TableLoad
+from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, rule
+
+
+@dataclass(frozen=True)
+class TooManyItemsOptions:
+    max_items: int  # the default is the catalog's
 
 
 def _describe(item_set: ItemSet, amount: int) -> str:
@@ -17,9 +22,9 @@ def _describe(item_set: ItemSet, amount: int) -> str:
 
 
 @rule("DDB001")
-def too_many_items(load: TableLoad, options: Mapping[str, Any]) -> Iterator[Hit]:
+def too_many_items(load: TableLoad, options: TooManyItemsOptions) -> Iterator[Hit]:
     """Counts every item written into one table, after count, for_each and module fan-out."""
-    limit = int(options["max-items"])
+    limit = options.max_items
     counted = [(s, s.total.largest) for s in load.item_sets if s.total.largest is not None]
     total = sum(amount for _, amount in counted if amount is not None)
     if total <= limit:

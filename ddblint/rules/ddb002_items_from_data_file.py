@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 
 
 @rule("DDB002")
-def items_from_data_file(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def items_from_data_file(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """A file of records is a data set whatever its size today: it grows, and the app owns it."""
     total = item_set.total
     if not total.data_files:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 
 
 @rule("DDB003")
-def unbounded_items(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def unbounded_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Only values Terraform alone can know count; what ddblint cannot evaluate is not a finding."""
     total = item_set.total
     if total.bounded or not total.external:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.app_data import Signal, judge
 from ddblint.rules.item_sets import decoded
 
@@ -29,7 +28,7 @@ def _describe(category: str, found: list[Signal]) -> str:
 
 
 @rule("DDB010")
-def app_data_content(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def app_data_content(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Judged on the evaluated items only; see :func:`ddblint.rules.app_data.judge` for the thresholds."""
     items = [instance.value for instance in decoded(item_set)]
     verdict = judge(items) if items else None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import ignores_item
 
 # What each source does to the plan, by the function or resource type it comes from.
@@ -25,7 +24,7 @@ def _effect(source: str) -> str:
 
 
 @rule("DDB011")
-def nondeterministic_item(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def nondeterministic_item(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """With ``ignore_changes`` on the item, the value is taken once at creation: no diff, no finding."""
     if not item_set.nondeterministic or ignores_item(item_set):
         return

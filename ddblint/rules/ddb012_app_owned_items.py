@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import ignores_item
 
 
 @rule("DDB012")
-def app_owned_items(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def app_owned_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """One seed item with ``ignore_changes`` is the seed-once pattern; a set of them is app data."""
     if not ignores_item(item_set) or not item_set.is_set:
         return

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
-from ddblint.model.module import ItemInstance, ItemSet, Table
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import observe, summarize
 
 
@@ -36,7 +36,7 @@ def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, 
 
 
 @rule("DDB020")
-def item_key_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def item_key_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Without a resolved table with a known hash key there is nothing to compare: no finding."""
     table = item_set.table
     if table is None or table.hash_key is None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from ddblint.dynamodb.item_json import validate_item
+from ddblint.evaluate.analysis import ItemInstance, ItemSet
 from ddblint.evaluate.values import Unknown
-from ddblint.model.module import ItemInstance, ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import observe, sentence, summarize
 
 
@@ -25,7 +25,7 @@ def _problems(instance: ItemInstance) -> Iterator[tuple[Any, str, str]]:
 
 
 @rule("DDB021")
-def invalid_item_json(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def invalid_item_json(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Items that cannot be evaluated are skipped; every evaluated one is held to DynamoDB JSON."""
     observations = observe(found for instance in item_set.instances for found in _problems(instance))
     if not observations:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from ddblint.dynamodb.item_json import attribute_type
-from ddblint.model.module import ItemInstance, ItemSet, Table
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import decoded, observe, summarize
 
 
@@ -24,7 +24,7 @@ def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, 
 
 
 @rule("DDB022")
-def key_type_mismatch(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def key_type_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Values whose descriptor is malformed are DDB021's; only well-formed mismatches count here."""
     table = item_set.table
     if table is None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from ddblint.dynamodb.item_json import DYNAMODB_ITEM_LIMIT, item_size, validate_item
-from ddblint.model.module import ItemInstance, ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemInstance, ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import decoded, where
 
 
@@ -28,7 +27,7 @@ def _may_exceed(instance: ItemInstance) -> bool:
 
 
 @rule("DDB023")
-def item_too_large(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def item_too_large(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Invalid items have no meaningful size: DDB021 reports them instead."""
     candidates = [i for i in decoded(item_set) if _may_exceed(i) and not validate_item(i.value)]
     sizes = [(i.key, item_size(i.value)) for i in candidates]

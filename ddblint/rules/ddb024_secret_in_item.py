@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import observe, summarize
-from ddblint.rules.secrets import secrets_in_item_set
 
 
 @rule("DDB024")
-def secret_in_item(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def secret_in_item(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """The message names what and where, never the value: reporters also mask it in code frames."""
-    found = secrets_in_item_set(item_set)
+    found = item_set.secrets
     if not found:
         return
     observations = observe((key, secret.path, f"{secret.kind} in `{secret.path}`") for key, secret in found)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.model.module import ItemSet
-from ddblint.rules import Hit, rule
+from ddblint.evaluate.analysis import ItemSet
+from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import table_in_same_module
 
 
 @rule("DDB025")
-def table_name_literal(item_set: ItemSet, options: Mapping[str, Any]) -> Iterator[Hit]:
+def table_name_literal(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     """Only literals that name a table of the same module: elsewhere no reference can be written."""
     literal = item_set.table_name_literal
     table = table_in_same_module(item_set) if literal is not None else None

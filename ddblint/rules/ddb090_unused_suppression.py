@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.filter.suppressions import SuppressionUse
-from ddblint.rules import Hit, rule
+from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.suppression_use import SuppressionUse
 
 
 def _written(use: SuppressionUse) -> str:
@@ -15,7 +14,7 @@ def _written(use: SuppressionUse) -> str:
 
 
 @rule("DDB090")
-def unused_suppression(use: SuppressionUse, options: Mapping[str, Any]) -> Iterator[Hit]:
+def unused_suppression(use: SuppressionUse, options: NoOptions) -> Iterator[Hit]:
     """A stale ignore hides the next real finding at that place; a broken one never worked."""
     written = _written(use)
     if use.problem:

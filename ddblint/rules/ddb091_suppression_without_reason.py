@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from ddblint.filter.suppressions import SuppressionUse
-from ddblint.rules import Hit, rule
+from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.suppression_use import SuppressionUse
 
 
 @rule("DDB091")
-def suppression_without_reason(use: SuppressionUse, options: Mapping[str, Any]) -> Iterator[Hit]:
+def suppression_without_reason(use: SuppressionUse, options: NoOptions) -> Iterator[Hit]:
     """The reason is what lets a later reader decide whether the suppression still holds."""
     if not use.missing_reason:
         return

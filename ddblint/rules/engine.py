@@ -6,115 +6,88 @@ to the file it was looking at, and the other checks and modules go on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.catalog.entries import load_catalog
+from ddblint.cache.store import Cache
+from ddblint.catalog.entries import RuleDoc, load_catalog
 from ddblint.config.settings import PathRules, Settings
-from ddblint.findings import Finding
-from ddblint.model.module import Analysis
-from ddblint.rules import RegisteredCheck, load_checks
+from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
+from ddblint.findings import Finding, InternalError
+from ddblint.problems import ParseProblem
+from ddblint.rules import RegisteredCheck, Subject, load_checks
 
-
-@dataclass(frozen=True)
-class InternalError:
-    """A bug in ddblint met while checking ``path``; the traceback is kept for ``--debug``."""
-
-    path: str
-    rule_id: str
-    message: str
-    traceback: str
-
-
-_MODEL_SUBJECTS: dict[str, Callable[[Analysis], Sequence[Any]]] = {
-    "ParseProblem": lambda analysis: analysis.problems,
-    "ItemSet": lambda analysis: analysis.item_sets,
-    "TableLoad": lambda analysis: analysis.loads,
+# The model's subjects, keyed by class; a check of any other subject (SuppressionUse) is not the engine's.
+MODEL_SUBJECTS: dict[type[Any], Callable[[Analysis], Sequence[Subject]]] = {
+    ParseProblem: lambda analysis: analysis.problems,
+    ItemSet: lambda analysis: analysis.item_sets,
+    TableLoad: lambda analysis: analysis.loads,
 }
 
 
-def _subjects(analysis: Analysis, subject: str) -> Iterable[Any]:
-    if subject not in _MODEL_SUBJECTS:
-        raise ValueError(f"unknown check subject {subject}")
-    return _MODEL_SUBJECTS[subject](analysis)
+@dataclass(frozen=True)
+class Checked:
+    """What the checks found, and the checks that failed."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InternalError] = field(default_factory=list)
 
 
-def _subject_path(subject: Any) -> str:
-    for attribute in ("path", "span"):
-        value = getattr(subject, attribute, None)
-        if isinstance(value, str):
-            return value
-        if value is not None and hasattr(value, "path"):
-            return str(value.path)
-    sets = getattr(subject, "item_sets", ())
-    return sets[0].span.path if sets else "?"
+def model_checks() -> list[RegisteredCheck]:
+    return [c for c in load_checks().values() if c.subject in MODEL_SUBJECTS]
 
 
-def run_checks(analysis: Analysis, settings: Settings) -> tuple[list[Finding], list[InternalError]]:
-    """Run the checks over the model (every subject but those the filter stage hands over)."""
-    if not any(subjects(analysis) for subjects in _MODEL_SUBJECTS.values()):
-        return [], []  # nothing to check: the rules are not even loaded
-    checks = [c for c in load_checks().values() if not c.after_filter]
-    return check_subjects(checks, lambda kind: _subjects(analysis, kind), settings)
-
-
-def run_filter_checks(
-    subjects: Mapping[str, Sequence[Any]], settings: Settings
-) -> tuple[list[Finding], list[InternalError]]:
-    """Run the checks whose subjects the filter stage builds (suppression records), by subject kind."""
-    if not any(subjects.values()):
-        return [], []
-    checks = [c for c in load_checks().values() if c.after_filter]
-    return check_subjects(checks, lambda kind: subjects.get(kind, ()), settings)
+def run_checks(analysis: Analysis, settings: Settings) -> Checked:
+    """Run the checks over the model's subjects (the filter stage judges suppressions itself)."""
+    if not any(subjects(analysis) for subjects in MODEL_SUBJECTS.values()):
+        return Checked()  # nothing to check: the rules are not even loaded
+    return check_subjects(model_checks(), lambda kind: MODEL_SUBJECTS[kind](analysis), settings)
 
 
 def check_subjects(
-    checks: Iterable[RegisteredCheck], subjects_of: Callable[[str], Iterable[Any]], settings: Settings
-) -> tuple[list[Finding], list[InternalError]]:
+    checks: Iterable[RegisteredCheck], subjects_of: Callable[[type[Any]], Iterable[Subject]], settings: Settings
+) -> Checked:
     """Run ``checks`` over their subjects with per-file options, selection and severity.
 
     A check runs with the options in force for its subject's file; each hit is
     kept only if its own file selects the rule, with that file's severity.
     """
     catalog = load_catalog()
-    rules_for = _PathRulesCache(settings)
+    rules_for = PathRulesCache(settings)
     findings: dict[tuple[str, Any, str, str], Finding] = {}
     errors: list[InternalError] = []
     for check in sorted(checks, key=lambda c: c.rule_id):
-        rule_id = check.rule_id
-        if not settings.may_select(rule_id):
+        if not settings.may_select(check.rule_id):
             continue
-        doc = catalog[rule_id]
+        doc = catalog[check.rule_id]
+        options: dict[str, Any] = {}  # per file: a file's subjects share their options
         for subject in subjects_of(check.subject):
-            path = _subject_path(subject)
-            options = rules_for(path).options(rule_id, doc.option_defaults())
             try:
-                hits = list(check.function(subject, options))
+                path = subject.path
+                if path not in options:
+                    options[path] = options_for(check, doc, rules_for(path))
+                hits = list(check.function(subject, options[path]))
             except Exception as exc:  # noqa: BLE001 - a rule bug must not end the run
                 import traceback
 
-                errors.append(InternalError(path, rule_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+                message = f"{type(exc).__name__}: {exc}"
+                errors.append(InternalError(path, check.rule_id, message, traceback.format_exc()))
                 continue
             for hit in hits:
                 rules = rules_for(hit.span.path)
-                if not rules.selects(rule_id):
-                    continue
-                finding = Finding(
-                    rule_id=rule_id,
-                    severity=rules.severity(rule_id, doc.severity),
-                    message=hit.message,
-                    span=hit.span,
-                    address=hit.address,
-                    evidence=hit.evidence,
-                    identity=hit.identity,
-                    rule_name=doc.name,
-                )
-                findings.setdefault((rule_id, hit.span, hit.address, hit.message), finding)
-    return sorted(findings.values(), key=Finding.sort_key), errors
+                if rules.selects(check.rule_id):
+                    finding = hit.finding(check.rule_id, rules.severity(check.rule_id, doc.severity), doc.name)
+                    findings.setdefault((check.rule_id, hit.span, hit.address, hit.message), finding)
+    return Checked(sorted(findings.values(), key=Finding.sort_key), errors)
 
 
-class _PathRulesCache:
+def options_for(check: RegisteredCheck, doc: RuleDoc, rules: PathRules) -> Any:
+    """The check's options dataclass: catalog defaults, then every config layer in force for the file."""
+    return check.options_from(rules.options(check.rule_id, doc.option_defaults()))
+
+
+class PathRulesCache:
     """``settings.for_path`` memoised for one run: many findings share a file."""
 
     def __init__(self, settings: Settings) -> None:
@@ -125,3 +98,12 @@ class _PathRulesCache:
         if path not in self._by_path:
             self._by_path[path] = self._settings.for_path(path)
         return self._by_path[path]
+
+
+def check(analysis: Analysis, settings: Settings, cache: Cache | None = None) -> Checked:
+    """The check stage: every selected check over the analysis, per root through the cache when there is one."""
+    if cache is None or analysis.root_keys is None:
+        return run_checks(analysis, settings)
+    from ddblint.rules.by_root import run_checks_by_root
+
+    return run_checks_by_root(analysis, settings, cache, analysis.root_keys)

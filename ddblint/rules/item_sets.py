@@ -14,10 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.model.module import ItemInstance, ItemSet
-
-IN_SOURCE = "<source>"
-"""Instance key for a problem written in the resource's code itself: it is in every item."""
+from ddblint.evaluate.analysis import ItemInstance, ItemSet
+from ddblint.evaluate.secrets import IN_SOURCE  # a problem written in the resource's code: in every item
 
 
 def decoded(item_set: ItemSet) -> list[ItemInstance]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, TextIO
 
-from ddblint.findings import Finding, Span
+from ddblint.findings import Finding
+from ddblint.span import Span
 from ddblint.state.read import StateUsage, TableUsage
 
 if TYPE_CHECKING:

@@ -20,12 +20,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
-from ddblint.model.module import ItemSet
-from ddblint.rules.item_sets import IN_SOURCE
+
+if TYPE_CHECKING:
+    from ddblint.model.module import Resource
+
+IN_SOURCE = "<source>"  # the key of secrets seen only in the item expression, in no evaluated instance
 
 MIN_SECRET_CHARS = 4  # shorter literals under a secret-like name are placeholders, not secrets
 MIN_ENTROPY_CHARS = 20  # a random token shorter than this is rare, a short word with digits common
@@ -189,21 +192,22 @@ class Secret:
     text: str = field(repr=False)
 
 
-def secrets_in_item_set(item_set: ItemSet) -> list[tuple[Any, Secret]]:
+def item_set_secrets(resource: Resource, values: Iterable[tuple[Any, object]]) -> tuple[tuple[Any, Secret], ...]:
     """Every secret of an item set with the instance key it was seen in.
 
-    Literals of the ``item`` expression that no evaluated instance shows (because
-    the item as a whole is unknown) come last, keyed :data:`IN_SOURCE`.
+    ``values`` are the evaluated items, as (instance key, decoded item). Literals
+    of the ``item`` expression that no evaluated instance shows (because the item
+    as a whole is unknown) come last, keyed :data:`IN_SOURCE`.
     """
-    found = [(instance.key, secret) for instance in item_set.instances for secret in find_secrets(instance.value)]
+    found = [(key, secret) for key, value in values for secret in find_secrets(value)]
     seen = {(secret.path, secret.text) for _, secret in found}
-    item_attribute = item_set.resource.attribute("item")
+    item_attribute = resource.attribute("item")
     if item_attribute is not None:
         for secret in find_literal_secrets(item_attribute.expr):
             if (secret.path, secret.text) not in seen:
                 seen.add((secret.path, secret.text))
                 found.append((IN_SOURCE, secret))
-    return found
+    return tuple(found)
 
 
 def find_secrets(item: object) -> list[Secret]:

@@ -1,0 +1,155 @@
+"""What the files mean once evaluated: item sets, their tables and counts, per root module.
+
+``ItemSet``, ``Table`` and ``TableLoad`` say how many items each
+``aws_dynamodb_table_item`` writes, into which table, with which content, and
+which secrets that content holds; ``Analysis`` is all of it for one run, the
+input of the rules. Plain values, so a root's part can be cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ddblint.cache.pickling import pickled_by_constructor
+from ddblint.evaluate.secrets import Secret
+from ddblint.model.module import Module, Resource
+from ddblint.problems import ParseProblem
+from ddblint.span import Span
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many instances ``count``/``for_each`` (or a module fan-out) make.
+
+    ``exact`` when known; otherwise ``upper`` when only a bound is known (a
+    toggle ``var.on ? 1 : 0``); neither when unbounded, with ``unknown`` saying
+    why and ``external`` telling whether only Terraform could know (a variable
+    without a value, a data source) rather than ddblint declining to compute it.
+    """
+
+    exact: int | None = 1
+    upper: int | None = 1
+    via: str = ""
+    data_files: tuple[str, ...] = ()
+    unknown: str = ""
+    external: bool = False
+    origin_span: Span | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.upper is not None
+
+    @property
+    def largest(self) -> int | None:
+        return self.exact if self.exact is not None else self.upper
+
+    def times(self, other: Count) -> Count:
+        """The count of ``self`` inside each of ``other``'s instances."""
+        exact = None if self.exact is None or other.exact is None else self.exact * other.exact
+        upper = None if self.upper is None or other.upper is None else self.upper * other.upper
+        return Count(
+            exact=exact,
+            upper=upper,
+            via="; ".join(v for v in (other.via, self.via) if v),
+            data_files=other.data_files + self.data_files,
+            unknown=self.unknown or other.unknown,
+            external=self.external or other.external,
+            origin_span=self.origin_span or other.origin_span,
+        )
+
+
+ONE = Count()
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Table:
+    """An ``aws_dynamodb_table`` with the key schema item rules check against."""
+
+    address: str
+    name: str | None
+    hash_key: str | None
+    range_key: str | None
+    attribute_types: dict[str, str]
+    span: Span
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class ItemInstance:
+    """One evaluated item: ``value`` is the decoded item object, or an Unknown."""
+
+    key: Any
+    value: Any
+    hash_key: Any = None
+    range_key: Any = None
+    nondeterministic: tuple[str, ...] = ()
+    text: str | None = None  # the item's JSON text, when it evaluated to a string
+    json_error: str = ""  # why ``text`` is not usable JSON, if it is not
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class ItemSet:
+    """One ``aws_dynamodb_table_item`` resource in one module instance path."""
+
+    address: str
+    resource: Resource
+    module_address: str
+    count: Count
+    fanout: Count
+    table: Table | None
+    table_label: str
+    instances: tuple[ItemInstance, ...]
+    ignore_changes: tuple[str, ...]
+    table_name_literal: str | None = None
+    table_name: str | None = None  # ``table_name`` when it evaluates to a known string, literal or not
+    nondeterministic: tuple[str, ...] = ()
+    total: Count = ONE  # items over all module instances: what the table really receives
+    # Every secret in the items (instance key, secret), found once: DDB024 reports them, the redactor masks them.
+    secrets: tuple[tuple[Any, Secret], ...] = ()
+
+    @property
+    def span(self) -> Span:
+        return self.resource.span
+
+    @property
+    def path(self) -> str:
+        return self.resource.path
+
+    @property
+    def is_set(self) -> bool:
+        """More than one item: ``count``/``for_each`` or module fan-out can exceed 1."""
+        total = self.total
+        return total.upper is None or total.upper > 1
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class TableLoad:
+    """All item sets that write into one table from one root module."""
+
+    table_label: str
+    table: Table | None
+    root_dir: str
+    item_sets: tuple[ItemSet, ...]
+
+    @property
+    def path(self) -> str:
+        """The file of the first item set: where options and errors of a table's checks belong."""
+        return self.item_sets[0].path if self.item_sets else self.root_dir
+
+
+@dataclass(slots=True)
+class Analysis:
+    """The whole evaluated model handed to rules."""
+
+    modules: list[Module] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    item_sets: list[ItemSet] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    loads: list[TableLoad] = field(default_factory=list)
+    # root -> a key that changes whenever the root's analysis can; set when a cache is in use
+    root_keys: dict[str, str] | None = None
