@@ -9,12 +9,14 @@ the model), evaluate, check, filter, result.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from ddblint.cache.scan_memo import FileScanMemo
 from ddblint.cache.store import open_cache
 from ddblint.config.settings import Settings
 from ddblint.discover.files import Discovery, discover
 from ddblint.discover.prefilter import prefilter
+from ddblint.findings import one_per_place
 from ddblint.progress import Progress
 from ddblint.result import Result
 
@@ -47,6 +49,7 @@ def lint(
     loader = load(discovery, prefiltered, settings, cache, progress)
     analysis = evaluate(discovery, prefiltered, loader, settings, cache, progress)
     checked = check(analysis, settings, cache)
+    checked = replace(checked, findings=one_per_place(checked.findings))  # one finding per place
     filtered = filter_findings(checked, analysis, settings, today, prefiltered.subjects)
     return Result.of(discovery, analysis, filtered)
 

@@ -8,6 +8,7 @@ rule produced them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
@@ -31,6 +32,20 @@ class Severity(IntEnum):
             return cls[text.upper()]
         except KeyError:
             raise ValueError(f"unknown severity {text!r} (use error, warning or note)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Caller:
+    """A module call in a root module that produces a finding inside the module it calls.
+
+    ``address`` is the module path from the root (``module.a.module.b``), ``span``
+    the root's own ``module`` block, ``through`` every ``module`` block on the way
+    (where a suppression comment may also stand).
+    """
+
+    address: str
+    span: Span
+    through: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class Finding:
     identity: str = ""
     suppression: Suppression | None = None
     rule_name: str = field(default="", compare=False)
+    callers: tuple[Caller, ...] = field(default=(), compare=False)  # the module calls that produce it, sorted
 
     @property
     def suppressed(self) -> bool:
@@ -85,3 +101,51 @@ class InternalError:
     rule_id: str
     message: str
     traceback: str
+
+
+def with_callers(finding: Finding, callers: tuple[Caller, ...]) -> Finding:
+    """``finding`` also produced through ``callers``: the union, sorted, each once."""
+    if not callers or set(callers) <= set(finding.callers):
+        return finding
+    return replace(finding, callers=tuple(sorted(set(finding.callers) | set(callers), key=_caller_order)))
+
+
+def _caller_order(caller: Caller) -> tuple[Span, str]:
+    return caller.span, caller.address
+
+
+def one_per_place(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place: copies from several module calls or roots become one naming them all.
+
+    A module called from forty places yields forty findings at one line; the one
+    kept is the most severe (then the first in order), with every copy's callers.
+    Linear: one pass to group, one to merge.
+    """
+    groups: dict[tuple[str, Span], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.rule_id, finding.span), []).append(finding)
+    merged: list[Finding] = []
+    for group in groups.values():
+        kept = min(group, key=_kept_order)
+        callers = tuple(c for f in group for c in f.callers)
+        merged.append(with_callers(kept, callers) if len(group) > 1 else kept)
+    return sorted(merged, key=Finding.sort_key)
+
+
+def _kept_order(finding: Finding) -> tuple[int, tuple[Span, str] | tuple[()], str, str]:
+    """Most severe first, then the copy made by the first caller, so the message and the callers agree."""
+    first = _caller_order(min(finding.callers, key=_caller_order)) if finding.callers else ()
+    return -finding.severity, first, finding.address, finding.message
+
+
+def callers_text(finding: Finding, shown: Callable[[str], str]) -> str:
+    """`` (via module.seed in envs/prod/main.tf:12 and 39 more)``; empty for a finding made in its root.
+
+    Kept apart from the message, which states the problem: this says where it comes from.
+    """
+    if not finding.callers:
+        return ""
+    first = finding.callers[0]
+    more = len(finding.callers) - 1
+    text = f"via {first.address} in {shown(first.span.path)}:{first.span.line}"
+    return f" ({text} and {more} more)" if more else f" ({text})"

@@ -24,8 +24,18 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         yield
 
 
+REAL_WORLD = FIXTURES / "real_world"
+
+
 def fixture_dirs() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    """Every scenario directory; ``real_world`` holds one scenario per subdirectory."""
+    top = [p for p in FIXTURES.iterdir() if p.is_dir() and p != REAL_WORLD]
+    return sorted(top + real_world_dirs())
+
+
+def real_world_dirs() -> list[Path]:
+    """The scenarios modelled on public repository layouts."""
+    return sorted(p for p in REAL_WORLD.iterdir() if p.is_dir()) if REAL_WORLD.is_dir() else []
 
 
 def relative_findings(result: Result, root: Path) -> set[tuple[str, int, str]]:

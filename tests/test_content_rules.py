@@ -16,7 +16,7 @@ from ddblint.evaluate.analysis import Table
 from ddblint.evaluate.expand import root_tables
 from ddblint.model.module import Module
 from ddblint.result import Result
-from ddblint.rules.app_data import MONEY, PERSONAL, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
+from ddblint.rules.app_data import MONEY, PERSONAL, RECORD_IDS, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
 from tests.conftest import FIXTURES
 
 TABLE = """
@@ -73,7 +73,7 @@ def test_forty_users_of_the_admins_shape_are_application_data() -> None:
     users = [_user(f"u{i}", f"person{i}.lastname@example.com") for i in range(40)]
     verdict = judge(users)
     assert verdict is not None
-    assert list(verdict.evidence) == [PERSONAL]
+    assert list(verdict.evidence) == [PERSONAL, RECORD_IDS]
     assert [s.attribute for s in verdict.evidence[PERSONAL]] == ["email"]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
+from ddblint.report import message_and_callers, relative_to
 from tests.annotations import read_expectations
 from tests.conftest import fixture_dirs, relative_findings
 
@@ -22,7 +23,10 @@ def test_fixture_findings_match_annotations(fixture: Path) -> None:
     missing = sorted(expected - found)
     extra = sorted(found - expected)
     assert not missing and not extra, f"missing: {missing}\nextra: {extra}"
-    by_place = {(f.span.line, f.rule_id, Path(f.span.path).resolve()): f.message for f in result.findings}
+    shown = relative_to(str(fixture))
+    by_place = {
+        (f.span.line, f.rule_id, Path(f.span.path).resolve()): message_and_callers(f, shown) for f in result.findings
+    }
     for expectation in expectations:
         if not expectation.fragment:
             continue

@@ -24,6 +24,7 @@ FINDING_KEYS = {
     "span",
     "address",
     "evidence",
+    "callers",
     "fingerprint",
     "suppressed",
     "suppression",
@@ -53,6 +54,7 @@ def test_the_document_shape_is_pinned(repo: Path, lint_dir: Any) -> None:
         "span": {"line": 11, "column": 1, "end_line": 16, "end_column": 2},
         "address": "aws_dynamodb_table_item.slots",
         "evidence": [],
+        "callers": [],
         "suppressed": False,
         "suppression": None,
     }

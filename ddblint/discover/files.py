@@ -24,7 +24,14 @@ class UsageError(Exception):
 
 
 def is_terraform_file(name: str) -> bool:
+    if is_ignored_by_terraform(name):
+        return False
     return name.endswith((".tf", ".tf.json")) or is_values_file(name)
+
+
+def is_ignored_by_terraform(name: str) -> bool:
+    """Editor backups and hidden files (``.x.tf``, ``#x.tf#``, ``x.tf~``): Terraform never loads them."""
+    return name.startswith((".", "#")) or name.endswith("~")
 
 
 def is_values_file(name: str) -> bool:

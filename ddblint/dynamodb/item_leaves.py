@@ -95,14 +95,15 @@ def _descriptor(value: dict[Any, Any]) -> str | None:
     return None
 
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
 
 @functools.lru_cache(maxsize=4096)
 def name_words(name: str) -> tuple[str, ...]:
-    """An attribute name as lower-case words: ``lastLogin``, ``last_login`` and
-    ``last-login`` all give ``("last", "login")``, so heuristics match any spelling.
+    """An attribute name as lower-case words: ``lastLogin``, ``LastLogin``, ``last_login`` and
+    ``last-login`` all give ``("last", "login")``, and ``SSOUserEmail`` gives ``("sso", "user",
+    "email")``, so heuristics match any spelling.
     Cached: the items of a set repeat the same few names thousands of times.
     """
     spaced = _CAMEL_BOUNDARY.sub(" ", name)

@@ -92,6 +92,15 @@ class ItemInstance:
 
 @pickled_by_constructor
 @dataclass(frozen=True, slots=True)
+class CallSite:
+    """One module call on the way from a root module to an item: ``module.a.module.b`` written at ``span``."""
+
+    address: str
+    span: Span
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
 class ItemSet:
     """One ``aws_dynamodb_table_item`` resource in one module instance path."""
 
@@ -110,10 +119,21 @@ class ItemSet:
     total: Count = ONE  # items over all module instances: what the table really receives
     # Every secret in the items (instance key, secret), found once: DDB024 reports them, the redactor masks them.
     secrets: tuple[tuple[Any, Secret], ...] = ()
+    root_dir: str = ""  # the root module this set is instantiated from
+    callers: tuple[CallSite, ...] = ()  # the module calls from the root to the set, outermost first
+    # The item as every instance writes it, when no instance can be listed (``count`` zero or
+    # unknown): ``each``, ``count.index`` and what they select are unknown, the rest is certain.
+    template: ItemInstance | None = None
 
     @property
     def span(self) -> Span:
         return self.resource.span
+
+    @property
+    def block_place(self) -> tuple[str, int, int]:
+        """Where the resource block is written: copies of one module share it."""
+        span = self.resource.span
+        return span.path, span.line, span.column
 
     @property
     def path(self) -> str:
@@ -129,7 +149,12 @@ class ItemSet:
 @pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class TableLoad:
-    """All item sets that write into one table from one root module."""
+    """A table's population: every item set that writes into one table from one root module.
+
+    Sibling blocks, copy-pasted module calls, ``for_each``ed and nested calls all
+    add their sets here, each carrying its provenance (``root_dir``, ``callers``,
+    the block, ``total.data_files``), so rules judge what the table receives.
+    """
 
     table_label: str
     table: Table | None

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES
-from ddblint.evaluate.analysis import ONE, Analysis, Count, ItemInstance, ItemSet, Table, TableLoad
+from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
-from ddblint.evaluate.values import Sized, Unknown, to_string
-from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, span_of
+from ddblint.evaluate.values import ITERATED_ORIGINS, Sized, Unknown, to_string
+from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
 from ddblint.parse.syntax import Block
 from ddblint.problems import ParseProblem
 
@@ -98,7 +98,7 @@ def analyse_root(
     """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk."""
     collected = _Collected(root, gateway or FileGateway(scan_root), load_module)
     variables = _root_variables(module, root, collected.gateway)
-    _instantiate(module, "", variables, ONE, [root], collected)
+    _instantiate(module, "", variables, ONE, [root], collected, ())
     sets = _resolve_tables(collected)
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
 
@@ -121,8 +121,15 @@ def _root_variables(module: Module, root: str, gateway: FileGateway) -> dict[str
             variables[name] = evaluate_attribute(scope, variable.default.expr)
         else:
             reason = f"var.{name} has no default and no value in tfvars"
-            variables[name] = (Unknown(reason, f"var.{name}", external=True), Trace())
+            variables[name] = (_unset(reason, variable), Trace())
     return variables
+
+
+def _unset(reason: str, variable: Variable) -> Unknown:
+    """A variable only Terraform will know, bounded by what its declaration allows."""
+    if variable.size_bound is not None:
+        reason = f"{reason}; its declaration allows at most {variable.size_bound:,}"
+    return Unknown(reason, f"var.{variable.name}", bound=variable.size_bound, external=True)
 
 
 def _instantiate(
@@ -132,18 +139,27 @@ def _instantiate(
     fanout: Count,
     stack: list[str],
     collected: _Collected,
+    callers: tuple[CallSite, ...],
 ) -> None:
     scope = ModuleScope(module, address, collected.root, collected.gateway, variables)
     for resource in module.resources:
         if resource.type == TABLE_TYPE:
             collected.tables.append(_table(scope, resource))
         elif resource.type == ITEM_TYPE:
-            collected.raw_items.append(_item_set(scope, resource, fanout))
+            item_set, reference = _item_set(scope, resource, fanout)
+            collected.raw_items.append((replace(item_set, root_dir=collected.root, callers=callers), reference))
     for call in module.calls:
-        _follow_call(scope, call, fanout, stack, collected)
+        _follow_call(scope, call, fanout, stack, collected, callers)
 
 
-def _follow_call(scope: ModuleScope, call: ModuleCall, fanout: Count, stack: list[str], collected: _Collected) -> None:
+def _follow_call(
+    scope: ModuleScope,
+    call: ModuleCall,
+    fanout: Count,
+    stack: list[str],
+    collected: _Collected,
+    callers: tuple[CallSite, ...],
+) -> None:
     callee_dir = scope.module.local_call_dir(call)
     if callee_dir is None:
         return
@@ -162,12 +178,13 @@ def _follow_call(scope: ModuleScope, call: ModuleCall, fanout: Count, stack: lis
     call_fanout = replace(call_fanout, origin_span=call_fanout.origin_span or call.span)
     each_list = instances.each if instances.each is not None else [(None, None)]
     address = f"{scope.module_address}module.{call.name}."
+    sites = (*callers, CallSite(address[:-1], call.span))
     for key, value in each_list[:MAX_MODULE_INSTANCES]:
         each = (key, value) if instances.each is not None and not instances.uses_count else None
         count_index = key if instances.uses_count else None
         arguments = _call_arguments(scope, call, callee, each, count_index)
         # Every instance of a call is expanded under one address: findings are per resource, not per key.
-        _instantiate(callee, address, arguments, call_fanout, stack + [callee.dir], collected)
+        _instantiate(callee, address, arguments, call_fanout, stack + [callee.dir], collected, sites)
 
 
 def _call_arguments(
@@ -178,12 +195,15 @@ def _call_arguments(
     for name, variable in callee.variables.items():
         argument = call.block.attributes.get(name)
         if argument is not None:
-            bound[name] = evaluate_attribute(scope, argument.expr, each, count_index)
+            value, trace = evaluate_attribute(scope, argument.expr, each, count_index)
+            if isinstance(value, Unknown) and value.bound is None and variable.size_bound is not None:
+                value = replace(value, bound=variable.size_bound)  # Terraform rejects a larger value
+            bound[name] = (value, trace)
         elif variable.default is not None:
             bound[name] = evaluate_attribute(callee_scope, variable.default.expr)
         else:
             reason = f"module.{call.name} does not set var.{name}, which has no default"
-            bound[name] = (Unknown(reason, f"var.{name}", external=True), Trace())
+            bound[name] = (_unset(reason, variable), Trace())
     return bound
 
 
@@ -246,8 +266,17 @@ def _describe_origin(meta: str, source: str, trace: Trace) -> str:
         if _PLAIN_REFERENCE.match(source):
             return f"{meta}{joiner}{source} = {described}"
         return f"{meta}{joiner}{described}"
-    shown = source if len(source) <= 80 else source[:77] + "..."
-    return f"{meta}{joiner}{shown}"
+    return f"{meta}{joiner}{one_line(source)}"
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def one_line(source: str, limit: int = 80) -> str:
+    """Source text as a message shows it: on one line (a ``for_each`` written over three lines
+    is not three lines of output), shortened where long."""
+    flat = _WHITESPACE.sub(" ", source).strip()
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 def root_tables(module: Module, scan_root: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Table]:
@@ -294,6 +323,9 @@ def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[It
         if table_attr.expr[0] == "lit" and isinstance(table_attr.expr[1], str):
             literal_name = table_attr.expr[1]
     evaluated, nondeterministic = _evaluate_items(scope, resource, instances)
+    template = None if evaluated else _template(scope, resource, instances)
+    if template is not None:
+        nondeterministic.extend(s for s in template.nondeterministic if s not in nondeterministic)
     total = instances.count.times(fanout)
     item_set = ItemSet(
         address=scope.module_address + resource.address,
@@ -309,8 +341,39 @@ def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[It
         table_name=table_ref if isinstance(table_ref, str) else None,
         nondeterministic=tuple(nondeterministic),
         total=total,
+        template=template,
     )
     return item_set, table_ref
+
+
+# What ``each`` and ``count.index`` stand for in a template: unknown, and marked as the iteration's.
+_ITERATED_KEY = Unknown("each.key differs for every instance", ITERATED_ORIGINS[0])
+_ITERATED_VALUE = Unknown("each.value differs for every instance", ITERATED_ORIGINS[1])
+_ITERATED_INDEX = Unknown("count.index differs for every instance", ITERATED_ORIGINS[2])
+
+
+def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> ItemInstance | None:
+    """The item every instance writes, when none can be listed (a ``count`` of zero or unknown).
+
+    ``jsonencode({...})`` is evaluated as its object, so what is certain (a
+    literal, a ``random_*`` id, an attribute name fed from the iterated
+    collection) stays visible beside what only each instance knows.
+    """
+    item_attr = resource.attribute("item")
+    if item_attr is None:
+        return None
+    each = (_ITERATED_KEY, _ITERATED_VALUE) if not instances.uses_count else None
+    index = _ITERATED_INDEX if instances.uses_count else None
+    expr = item_attr.expr
+    if expr[0] == "call" and expr[1] == "jsonencode" and len(expr[2]) == 1 and not expr[3]:
+        value, trace = evaluate_attribute(scope, expr[2][0], each, index)
+        text = None
+    else:
+        raw, trace = evaluate_attribute(scope, expr, each, index)
+        value, text, _ = _decode_item(raw)
+    if not isinstance(value, dict):
+        return None
+    return ItemInstance(None, value, nondeterministic=tuple(trace.nondeterministic), text=text)
 
 
 def _evaluate_items(
@@ -393,7 +456,7 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
             label = table.address
         elif not label:
             attribute = item_set.resource.attribute("table_name")
-            label = f"table {attribute.source}" if attribute is not None else "an unnamed table"
+            label = f"table {one_line(attribute.source)}" if attribute is not None else "an unnamed table"
         resolved.append(_with_table(item_set, table, label))
     return [_with_secrets(s) for s in _merge_instances(resolved)]
 

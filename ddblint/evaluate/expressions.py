@@ -297,6 +297,8 @@ class Evaluator:
             return Unknown(f"module output {address} is known only after apply", address, external=True)
         if ref.type.startswith("random_"):
             return Unknown(f"{address} is generated randomly by Terraform", address, nondeterministic=True)
+        if ref.type.startswith("time_"):
+            return Unknown(f"{address} is the time Terraform created it", address, nondeterministic=True)
         resource = (self.scope.module_address, ref.address)
         return Unknown(f"{address} is known only after apply", address, resource=resource, external=True)
 

@@ -41,6 +41,16 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
+# Origins of the unknowns that stand for ``each.key``, ``each.value`` and ``count.index`` when an
+# item set's template is evaluated: a value with one of these differs from instance to instance.
+ITERATED_ORIGINS = ("each.key", "each.value", "count.index")
+
+
+def is_iterated(value: Any) -> bool:
+    """Whether ``value`` is what the iterated collection gives each instance of a template."""
+    return isinstance(value, Unknown) and value.origin in ITERATED_ORIGINS
+
+
 @pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Sized:

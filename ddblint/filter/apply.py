@@ -25,7 +25,7 @@ from ddblint.evaluate.analysis import Analysis
 from ddblint.filter.baseline import BaselineEntry, BaselineMatcher, read_baseline
 from ddblint.filter.redact import Redactor
 from ddblint.filter.suppressions import Directive, closest_rule, covered_lines, read_directives
-from ddblint.findings import Finding, InternalError, Suppression
+from ddblint.findings import Caller, Finding, InternalError, Suppression
 from ddblint.rules import NoOptions
 from ddblint.rules.ddb090_unused_suppression import unused_suppression
 from ddblint.rules.ddb091_suppression_without_reason import suppression_without_reason
@@ -58,9 +58,12 @@ class _InlineSuppressor:
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
-        if self.problem or finding.rule_id not in self.directive.rules:
+        return self.covers_at(finding.rule_id, finding.span.line)
+
+    def covers_at(self, rule_id: str, line: int) -> bool:
+        if self.problem or rule_id not in self.directive.rules:
             return False
-        return self.lines is None or self.lines[0] <= finding.span.line <= self.lines[1]
+        return self.lines is None or self.lines[0] <= line <= self.lines[1]
 
 
 @dataclass
@@ -103,7 +106,7 @@ def _marked(findings: list[Finding], analysis: Analysis, settings: Settings, tod
     rule_ids = tuple(load_catalog())
     inline = _inline_suppressors(analysis, rule_ids)
     configured = [_ConfigSuppressor(entry) for entry in settings.suppress]
-    marked = [_suppress(f, inline.get(f.span.path, []), configured, settings, today) for f in findings]
+    marked = [_suppress(f, inline, configured, settings, today) for f in findings]
     uses = [_inline_use(s, settings, today, rule_ids) for group in inline.values() for s in group]
     linted = _linted(analysis)
     uses += [use for s in configured if (use := _config_use(s, settings, linted)) is not None]
@@ -150,15 +153,47 @@ def _inline_suppressors(analysis: Analysis, rule_ids: tuple[str, ...]) -> dict[s
     return by_path
 
 
+def _by_callers(
+    finding: Finding, inline: dict[str, list[_InlineSuppressor]], today: datetime.date
+) -> tuple[list[_InlineSuppressor], tuple[Caller, ...]]:
+    """Live comments on the ``module`` blocks of the finding's callers, and the callers none of them covers."""
+    found: list[_InlineSuppressor] = []
+    left: list[Caller] = []
+    for caller in finding.callers:
+        here = [
+            s
+            for span in caller.through
+            for s in inline.get(span.path, [])
+            if s.covers_at(finding.rule_id, span.line) and not s.directive.expired(today)
+        ]
+        found.extend(here)
+        if not here:
+            left.append(caller)
+    return found, tuple(left)
+
+
 def _suppress(
     finding: Finding,
-    inline: list[_InlineSuppressor],
+    inline: dict[str, list[_InlineSuppressor]],
     configured: list[_ConfigSuppressor],
     settings: Settings,
     today: datetime.date,
 ) -> Finding:
-    """The finding, suppressed by the first live comment or config entry covering it, or told of an expiry."""
-    covering = [s for s in inline if s.covers(finding)]
+    """The finding, suppressed by the first live comment or config entry covering it, or told of an expiry.
+
+    A finding inside a module is also covered by comments on its callers' ``module``
+    blocks: when every caller's is, the finding is suppressed; otherwise the callers
+    that accepted it are dropped from it, and it stands for the rest.
+    """
+    covering = [s for s in inline.get(finding.span.path, []) if s.covers(finding)]
+    if not covering and finding.callers:
+        accepted, left = _by_callers(finding, inline, today)
+        for suppressor in accepted:
+            suppressor.used.add(finding.rule_id)
+        if accepted and not left:
+            covering = accepted
+        elif accepted:
+            finding = replace(finding, callers=left)
     for suppressor in covering:
         suppressor.used.add(finding.rule_id)
     live = next((s.directive for s in covering if not s.directive.expired(today)), None)

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 
 from ddblint.cache.pickling import pickled_by_constructor
+from ddblint.model.variable_bounds import declared_size_bound
 from ddblint.parse.syntax import Attribute, Block, ParsedFile
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
@@ -51,6 +52,7 @@ class Variable:
     name: str
     default: Attribute | None
     path: str
+    size_bound: int | None = None  # what the declaration caps its size at (a validation, an object type)
 
 
 @pickled_by_constructor
@@ -126,7 +128,8 @@ def _add_block(module: Module, block: Block, path: str) -> None:
     elif block.type == "data" and len(labels) == 2:
         module.data.append(Resource(labels[0], labels[1], block, path))
     elif block.type == "variable" and len(labels) == 1:
-        module.variables[labels[0]] = Variable(labels[0], block.attributes.get("default"), path)
+        bound = declared_size_bound(labels[0], block)
+        module.variables[labels[0]] = Variable(labels[0], block.attributes.get("default"), path, bound)
     elif block.type == "locals":
         for name, attribute in block.attributes.items():
             module.locals[name] = (attribute, path)

@@ -6,10 +6,14 @@ when chosen, so a plain-text run never pays for Rich.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
+
+from ddblint.findings import Finding, callers_text
 
 if TYPE_CHECKING:
     from ddblint.result import Result
@@ -48,3 +52,21 @@ def display_path(path: str, cwd: str) -> str:
     except ValueError:
         return path
     return relative.replace(os.sep, "/")
+
+
+def message_and_callers(finding: Finding, shown: Callable[[str], str]) -> str:
+    """The message, then the module calls that produce the finding, their paths as ``shown`` writes them."""
+    via = callers_text(finding, shown)
+    message = finding.message
+    if via and message.endswith("."):
+        return f"{message[:-1]}{via}."
+    return message + via
+
+
+def relative_to(cwd: str) -> Callable[[str], str]:
+    """:func:`display_path` for one directory."""
+    return functools.partial(_display_from, cwd)
+
+
+def _display_from(cwd: str, path: str) -> str:
+    return display_path(path, cwd)

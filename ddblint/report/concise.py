@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
-from ddblint.report import ReportOptions, display_path
+from ddblint.report import ReportOptions, display_path, message_and_callers, relative_to
 
 if TYPE_CHECKING:
     from ddblint.result import Result
@@ -16,4 +16,5 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
             continue
         span = finding.span
         path = display_path(span.path, options.cwd)
-        stream.write(f"{path}:{span.line}:{span.column}: {finding.rule_id} {finding.message}\n")
+        message = message_and_callers(finding, relative_to(options.cwd))
+        stream.write(f"{path}:{span.line}:{span.column}: {finding.rule_id} {message}\n")

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.findings import Finding, Severity
-from ddblint.report import ReportOptions, display_path
+from ddblint.report import ReportOptions, display_path, message_and_callers, relative_to
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,7 +89,7 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
                 f"  [dim]{finding.span.line}:{finding.span.column}[/] [{style}]{finding.severity.label}[/] "
                 f"[bold]{finding.rule_id}[/] [dim]{finding.rule_name}[/]{suppressed}"
             )
-            console.print(f"    {escape(finding.message)}", soft_wrap=True)
+            console.print(f"    {escape(message_and_callers(finding, relative_to(options.cwd)))}", soft_wrap=True)
             for number, text in _frame_lines(finding, sources):
                 console.print(f"    [dim]{number:>5} |[/] {escape(result.redact(text))}")
             console.print()

@@ -9,16 +9,21 @@ for ``:`` and ``,``, which would otherwise end the property.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
-from ddblint.report import ReportOptions
+from ddblint.report import ReportOptions, message_and_callers
 
 if TYPE_CHECKING:
     from ddblint.result import Result
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def _unchanged(path: str) -> str:
+    return path
 
 
 def escape_data(text: str) -> str:
@@ -34,10 +39,11 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
     for finding in result.findings:
         if finding.suppressed:
             continue  # an annotation marks a problem to fix; a suppressed finding is not one
-        stream.write(annotation(finding, paths.display(finding.span.path)) + "\n")
+        stream.write(annotation(finding, paths.display(finding.span.path), paths.display) + "\n")
 
 
-def annotation(finding: Finding, file: str) -> str:
+def annotation(finding: Finding, file: str, shown: Callable[[str], str] | None = None) -> str:
+    """One workflow command; ``shown`` writes the paths of the callers a finding names."""
     span = finding.span
     title = f"{finding.rule_id} {finding.rule_name}".strip()
     properties = {
@@ -49,4 +55,6 @@ def annotation(finding: Finding, file: str) -> str:
         "title": title,
     }
     rendered = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
-    return f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(finding.message)}"
+    return (
+        f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message_and_callers(finding, shown or _unchanged))}"
+    )

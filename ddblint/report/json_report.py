@@ -57,6 +57,9 @@ def _finding(finding: Finding, paths: RepoPaths) -> dict[str, Any]:
         "span": {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column},
         "address": finding.address,
         "evidence": list(finding.evidence),
+        "callers": [
+            {"module": c.address, "file": paths.display(c.span.path), "line": c.span.line} for c in finding.callers
+        ],
         "fingerprint": finding.fingerprint(file),
         "suppressed": suppression is not None,
         "suppression": None

@@ -196,9 +196,30 @@ def _result(finding: Finding, paths: RepoPaths, rule_index: dict[str, int]) -> d
     entry["level"] = _LEVELS[finding.severity]
     entry["message"] = {"text": _sentence(finding.message)}
     entry["locations"] = [_location(finding, paths)]
+    if finding.callers:
+        entry["relatedLocations"] = _caller_locations(finding, paths)
     entry["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint(paths.display(finding.span.path))}
     entry["suppressions"] = _suppressions(finding, paths)
     return entry
+
+
+def _caller_locations(finding: Finding, paths: RepoPaths) -> list[dict[str, Any]]:
+    """The ``module`` blocks that produce a finding inside the module they call (GitHub lists them)."""
+    related = []
+    for index, caller in enumerate(finding.callers):
+        span = caller.span
+        line, column = max(span.line, 1), max(span.column, 1)
+        related.append(
+            {
+                "id": index,
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(span.path, paths),
+                    "region": {"startLine": line, "startColumn": column},
+                },
+                "message": {"text": f"{caller.address} calls the module here."},
+            }
+        )
+    return related
 
 
 def _suppressions(finding: Finding, paths: RepoPaths) -> list[dict[str, Any]]:

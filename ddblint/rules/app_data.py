@@ -8,7 +8,8 @@ record-keeping fields (``created_at``, balances, workflow statuses) side by
 side. Each :class:`Signal` is one piece of evidence; :func:`judge` decides
 when there is enough of it.
 
-Five categories of evidence:
+Attribute names are compared as words (``CustomerName``, ``customer-name`` and
+``customer_name`` are one name). Six categories of evidence:
 
 * personal data: email addresses (not role addresses like ``support@``),
   phone numbers, person names, birth dates, postal and payment details;
@@ -17,7 +18,12 @@ Five categories of evidence:
 * money and stock: balances, prices, amounts, quantities (not limits);
 * transaction ids: order, session, cart, payment ... ids, as names or as key
   values like ``ORDER#1042``;
-* workflow statuses: ``status`` holding ``pending``, ``shipped``, ``refunded`` ...
+* workflow statuses: ``status`` holding ``pending``, ``shipped``, ``refunded`` ...;
+* record ids: customer, user, account, client ... ids, which weigh only inside a set.
+
+In a template (an item set whose instances cannot be listed), a value that
+comes from the iterated collection is unknown but differs per instance: an
+``email`` fed from ``each.value`` is as much evidence as forty listed addresses.
 """
 
 from __future__ import annotations
@@ -28,14 +34,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ddblint.dynamodb.item_leaves import Leaf, leaves, name_words
+from ddblint.evaluate.values import is_iterated
 
 PERSONAL = "personal data"
 TIMESTAMPS = "record timestamps"
 MONEY = "money and stock"
 TRANSACTIONS = "transaction ids"
 WORKFLOW = "workflow statuses"
+RECORD_IDS = "record ids"
 
-CATEGORIES = (PERSONAL, TRANSACTIONS, TIMESTAMPS, MONEY, WORKFLOW)
+CATEGORIES = (PERSONAL, TRANSACTIONS, TIMESTAMPS, MONEY, WORKFLOW, RECORD_IDS)
+# Evidence that differs between separate blocks writing one table: eight blocks of different
+# people are a table of people. Timestamps differ between seed entries too (each has its date).
+CROSS_BLOCK_CATEGORIES = (PERSONAL, TRANSACTIONS)
 # Evidence that a collection holds records when it varies across its items: a lookup
 # table of plans has prices, but no two different customers, orders or creation times.
 VARYING_CATEGORIES = (PERSONAL, TRANSACTIONS, TIMESTAMPS)
@@ -108,6 +119,8 @@ _PERSON_FIELDS = (
     ("iban",),
     ("card", "number"),
     ("credit", "card"),
+    ("customer", "name"),
+    ("contact", "name"),
 )
 _LIFECYCLE_WORDS = {
     "created",
@@ -123,6 +136,40 @@ _LIFECYCLE_WORDS = {
     "delivered",
     "login",
     "signin",
+    "signup",
+    "abandoned",
+    "placed",
+    "requested",
+    "submitted",
+    "cancelled",
+    "canceled",
+    "completed",
+    "verified",
+    "confirmed",
+}
+# Last words that make an attribute holding a date a record timestamp: ``placedOn``, ``SignupDate``.
+_TIME_SUFFIXES = {"at", "on", "date", "time", "timestamp"}
+# Dates a configuration schedules rather than records: ``expires_at``, ``release_date``.
+_SCHEDULE_WORDS = {
+    "expires",
+    "expiry",
+    "expiration",
+    "valid",
+    "until",
+    "effective",
+    "start",
+    "starts",
+    "end",
+    "ends",
+    "scheduled",
+    "release",
+    "released",
+    "due",
+    "deadline",
+    "cutoff",
+    "launch",
+    "available",
+    "maintenance",
 }
 _LAST_ACTIVITY_WORDS = {"seen", "active", "activity", "access", "accessed", "visit", "visited", "purchase", "order"}
 _ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -145,6 +192,7 @@ _TRANSACTION_WORDS = {
     "shipment",
 }
 _ID_WORDS = {"id", "number", "no", "ref", "reference"}
+_RECORD_WORDS = {"customer", "user", "account", "client", "member", "subscriber", "patient", "employee", "buyer"}
 _TRANSACTION_VALUE = re.compile(
     r"^(?P<entity>" + "|".join(sorted(_TRANSACTION_WORDS)) + r")s?[#:_-](?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+$",
     re.IGNORECASE,
@@ -189,6 +237,7 @@ class Signal:
     attribute: str
     detail: str = ""
     identity: str = ""
+    varies: bool = False  # fed from the iterated collection of a template: different in every instance
 
 
 def signals(item: object) -> list[Signal]:
@@ -198,13 +247,16 @@ def signals(item: object) -> list[Signal]:
 
 def _leaf_signals(leaf: Leaf) -> Iterator[Signal]:
     value = leaf.value
+    words = name_words(leaf.name)
+    if is_iterated(value):
+        yield from _iterated_signals(leaf.name, words)
+        return
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return
     text = str(value).strip()
     if not text:
         return
-    words = name_words(leaf.name)
-    for detector in (_personal, _timestamp, _money, _transaction, _workflow):
+    for detector in (_personal, _timestamp, _money, _transaction, _workflow, _record_id):
         found = detector(leaf.name, words, text, leaf.kind)
         if found is not None:
             yield found
@@ -224,13 +276,27 @@ def _personal(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal
     return None
 
 
+def _iterated_signals(name: str, words: tuple[str, ...]) -> Iterator[Signal]:
+    """What a name says when its value comes from the iterated collection: only names that mark people
+    or transactions, for their values cannot be read."""
+    if "email" in words or _is_person_field(words):
+        detail = "email addresses" if "email" in words else ""
+        yield Signal(PERSONAL, name, detail, varies=True)
+    elif _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words):
+        yield Signal(PERSONAL, name, "phone numbers", varies=True)
+    elif _TRANSACTION_WORDS.intersection(words) and words[-1] in _ID_WORDS:
+        yield Signal(TRANSACTIONS, name, varies=True)
+
+
 def _is_person_field(words: tuple[str, ...]) -> bool:
     return any(_contains(words, field) for field in _PERSON_FIELDS if field[0] in words)
 
 
 def _timestamp(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal | None:
-    lifecycle = bool(_LIFECYCLE_WORDS.intersection(words)) or (
-        "last" in words and bool(_LAST_ACTIVITY_WORDS.intersection(words))
+    lifecycle = (
+        bool(_LIFECYCLE_WORDS.intersection(words))
+        or ("last" in words and bool(_LAST_ACTIVITY_WORDS.intersection(words)))
+        or (len(words) > 1 and words[-1] in _TIME_SUFFIXES and not _SCHEDULE_WORDS.intersection(words))
     )
     if not lifecycle:
         return None
@@ -256,6 +322,12 @@ def _transaction(name: str, words: tuple[str, ...], text: str, kind: str) -> Sig
     return None
 
 
+def _record_id(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal | None:
+    if len(words) > 1 and words[-1] in _ID_WORDS and _RECORD_WORDS.intersection(words[:-1]):
+        return Signal(RECORD_IDS, name, identity=text)
+    return None
+
+
 def _workflow(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal | None:
     if not words or words[-1] not in _STATUS_WORDS or _SETTING_WORDS.intersection(words):
         return None
@@ -275,30 +347,60 @@ class Verdict:
     evidence: dict[str, list[Signal]]
 
 
-def judge(items: Sequence[object]) -> Verdict | None:
+def judge(items: Sequence[object], template: bool = False) -> Verdict | None:
     """Whether ``items`` (the decoded items of one set) are application data.
 
-    A lone item needs :data:`SINGLE_ITEM_CATEGORIES` kinds of evidence at once:
-    the first admin user with an email and a creation date is seed data; an
-    order with an id, a status and an amount is not. In a set, one item with
-    :data:`SET_CATEGORIES` kinds is enough, and so are personal data,
-    transaction ids or record timestamps that differ from item to item: many
-    different people or orders are records, whatever else the items hold.
+    A lone item needs :data:`SINGLE_ITEM_CATEGORIES` kinds of evidence at once
+    (record ids not counted): the first admin user with an email and a creation
+    date is seed data; an order with an id, a status and an amount is not. In a
+    set, one item with :data:`SET_CATEGORIES` kinds is enough, and so are
+    personal data, transaction ids or record timestamps that differ from item
+    to item: many different people or orders are records, whatever else the
+    items hold. A ``template`` stands for every item of a set that cannot be
+    listed: a set, whose iterated values differ by construction.
     """
     per_item = [signals(item) for item in items]
     if not any(per_item):
         return None
-    widest = max(len({s.category for s in found}) for found in per_item)
-    if len(items) == 1:
+    alone = len(items) == 1 and not template
+    if alone:
+        widest = max(len({s.category for s in found if s.category != RECORD_IDS}) for found in per_item)
         return _verdict(per_item) if widest >= SINGLE_ITEM_CATEGORIES else None
-    varying = {
-        category
-        for category in VARYING_CATEGORIES
-        if len({s.identity for found in per_item for s in found if s.category == category}) >= 2
-    }
-    if widest >= SET_CATEGORIES or varying:
+    widest = max(len({s.category for s in found}) for found in per_item)
+    if widest >= SET_CATEGORIES or _varying(per_item, VARYING_CATEGORIES):
         return _verdict(per_item)
     return None
+
+
+def _varying(per_item: Sequence[Sequence[Signal]], categories: Sequence[str]) -> set[str]:
+    """The categories whose values differ between items (or come from an iterated collection)."""
+    found: set[str] = set()
+    for category in categories:
+        shown = [s for signals_ in per_item for s in signals_ if s.category == category]
+        if any(s.varies for s in shown) or len({s.identity for s in shown}) >= 2:
+            found.add(category)
+    return found
+
+
+def shared_by_blocks(sets: Sequence[Sequence[object]]) -> set[str]:
+    """Categories of :data:`CROSS_BLOCK_CATEGORIES` whose values differ between separate item sets.
+
+    The population of a table: eight blocks of one person each are eight people.
+    One set's own variety is :func:`judge`'s; here the values must come from two sets at least.
+    """
+    owners: dict[str, dict[str, int]] = {}
+    for index, items in enumerate(sets):
+        for item in items:
+            for signal in signals(item):
+                if signal.category in CROSS_BLOCK_CATEGORIES:
+                    owners.setdefault(signal.category, {}).setdefault(signal.identity, index)
+    return {c for c, by_identity in owners.items() if len(by_identity) >= 2 and len(set(by_identity.values())) >= 2}
+
+
+def evidence_of(items: Sequence[object], categories: set[str]) -> Verdict | None:
+    """The signals of ``items`` in ``categories``, or None when they show none."""
+    per_item = [[s for s in signals(item) if s.category in categories] for item in items]
+    return _verdict(per_item) if any(per_item) else None
 
 
 def _verdict(per_item: list[list[Signal]]) -> Verdict:

@@ -20,7 +20,7 @@ from typing import Any
 from ddblint.cache.store import Cache, dump
 from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
-from ddblint.findings import Finding, InternalError
+from ddblint.findings import Finding, InternalError, with_callers
 from ddblint.rules.engine import Checked, run_checks
 
 
@@ -84,7 +84,9 @@ def _merge(results: list[Checked]) -> Checked:
     errors: list[InternalError] = []
     for part in results:
         for finding in part.findings:
-            findings.setdefault((finding.rule_id, finding.span, finding.address, finding.message), finding)
+            key = (finding.rule_id, finding.span, finding.address, finding.message)
+            known = findings.get(key)
+            findings[key] = finding if known is None else with_callers(known, finding.callers)
         errors.extend(part.errors)
     errors.sort(key=lambda e: e.rule_id)
     return Checked(sorted(findings.values(), key=Finding.sort_key), errors)

@@ -4,25 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ddblint.evaluate.analysis import ItemSet
+from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.item_sets import ignores_item
 
 
+def _size(copies: list[ItemSet]) -> str:
+    """How many items the copies of one block write, over every module call that instantiates it."""
+    if any(s.total.upper is None for s in copies):
+        return "an unbounded number of items"
+    if all(s.total.exact is not None for s in copies):
+        return f"{sum(s.total.exact or 0 for s in copies):,} items"
+    return f"up to {sum(s.total.upper or 0 for s in copies):,} items"
+
+
+def _largest(copies: list[ItemSet]) -> int | None:
+    uppers = [s.total.upper for s in copies]
+    return None if any(u is None for u in uppers) else sum(u or 0 for u in uppers)
+
+
 @rule("DDB012")
-def app_owned_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
-    """One seed item with ``ignore_changes`` is the seed-once pattern; a set of them is app data."""
-    if not ignores_item(item_set) or not item_set.is_set:
-        return
-    total = item_set.total
-    if total.exact is not None:
-        size = f"{total.exact:,} items"
-    elif total.upper is not None:
-        size = f"up to {total.upper:,} items"
-    else:
-        size = "an unbounded number of items"
-    via = f" ({total.via})" if total.via else ""
-    ignored = "all" if "all" in item_set.ignore_changes else "item"
-    setting = "ignore_changes = all" if ignored == "all" else "ignore_changes = [item]"
-    message = f"`{item_set.address}` writes {size}{via} with `{setting}`."
-    yield Hit(message, item_set.span, item_set.address, total.data_files, f"{item_set.address}|{ignored}")
+def app_owned_items(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
+    """One seed item with ``ignore_changes`` is the seed-once pattern; a set of them is app data.
+
+    A block is judged with all its copies in the table's population: a module
+    called three times by copy-paste writes a set of three, as ``for_each`` would.
+    Separate blocks (a config item and a counter) stay separate seeds.
+    """
+    blocks: dict[tuple[str, int, int], list[ItemSet]] = {}
+    for item_set in load.item_sets:
+        if ignores_item(item_set):
+            blocks.setdefault(item_set.block_place, []).append(item_set)
+    for copies in blocks.values():
+        largest = _largest(copies)
+        if largest is not None and largest <= 1:
+            continue
+        first = copies[0]
+        via = (
+            f" ({len(copies)} module calls)"
+            if len(copies) > 1
+            else (f" ({first.total.via})" if first.total.via else "")
+        )
+        setting = "ignore_changes = all" if "all" in first.ignore_changes else "ignore_changes = [item]"
+        message = f"`{first.address}` writes {_size(copies)}{via} with `{setting}`."
+        ignored = "all" if "all" in first.ignore_changes else "item"
+        for item_set in copies:
+            identity = f"{item_set.address}|{ignored}"
+            yield Hit(message, item_set.span, item_set.address, item_set.total.data_files, identity)

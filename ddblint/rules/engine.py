@@ -7,16 +7,17 @@ to the file it was looking at, and the other checks and modules go on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint.cache.store import Cache
 from ddblint.catalog.entries import RuleDoc, load_catalog
 from ddblint.config.settings import PathRules, Settings
 from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
-from ddblint.findings import Finding, InternalError
+from ddblint.findings import Caller, Finding, InternalError, with_callers
 from ddblint.problems import ParseProblem
 from ddblint.rules import RegisteredCheck, Subject, load_checks
+from ddblint.span import Span
 
 # The model's subjects, keyed by class; a check of any other subject (SuppressionUse) is not the engine's.
 MODEL_SUBJECTS: dict[type[Any], Callable[[Analysis], Sequence[Subject]]] = {
@@ -36,6 +37,24 @@ class Checked:
 
 def model_checks() -> list[RegisteredCheck]:
     return [c for c in load_checks().values() if c.subject in MODEL_SUBJECTS]
+
+
+def _callers(item_set: ItemSet) -> tuple[Caller, ...]:
+    """The root's module call that instantiates ``item_set`` (none for a set written in the root)."""
+    if not item_set.callers:
+        return ()
+    chain = item_set.callers
+    through: tuple[Span, ...] = tuple(site.span for site in chain)
+    return (Caller(chain[-1].address, chain[0].span, through),)
+
+
+def _callers_by_address(subject: Any) -> dict[str, tuple[Caller, ...]]:
+    """For each item set a subject holds, by address, the callers its findings name."""
+    if isinstance(subject, ItemSet):
+        return {subject.address: _callers(subject)}
+    if isinstance(subject, TableLoad):
+        return {item_set.address: _callers(item_set) for item_set in subject.item_sets}
+    return {}
 
 
 def run_checks(analysis: Analysis, settings: Settings) -> Checked:
@@ -74,11 +93,15 @@ def check_subjects(
                 message = f"{type(exc).__name__}: {exc}"
                 errors.append(InternalError(path, check.rule_id, message, traceback.format_exc()))
                 continue
+            callers = _callers_by_address(subject) if hits else {}
             for hit in hits:
                 rules = rules_for(hit.span.path)
                 if rules.selects(check.rule_id):
                     finding = hit.finding(check.rule_id, rules.severity(check.rule_id, doc.severity), doc.name)
-                    findings.setdefault((check.rule_id, hit.span, hit.address, hit.message), finding)
+                    finding = replace(finding, callers=callers.get(hit.address, ()))
+                    key = (check.rule_id, hit.span, hit.address, hit.message)
+                    known = findings.get(key)
+                    findings[key] = finding if known is None else with_callers(known, finding.callers)
     return Checked(sorted(findings.values(), key=Finding.sort_key), errors)
 
 

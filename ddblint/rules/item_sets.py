@@ -23,6 +23,14 @@ def decoded(item_set: ItemSet) -> list[ItemInstance]:
     return [i for i in item_set.instances if isinstance(i.value, dict)]
 
 
+def content(item_set: ItemSet) -> list[object]:
+    """The decoded items a content rule judges: the listed ones, or the template standing for them all."""
+    listed: list[object] = [i.value for i in decoded(item_set)]
+    if not listed and item_set.template is not None:
+        listed.append(item_set.template.value)
+    return listed
+
+
 def instance_label(item_set: ItemSet, key: Any) -> str:
     """``each.key = "user-7"`` or ``count.index = 3``; empty for a single item or an unknown key."""
     if key is None:
