@@ -13,6 +13,7 @@ from ddblint.discover.files import discover
 from ddblint.discover.prefilter import relevant_modules, scan_bytes
 from ddblint.parse.file import parse_file, parse_text
 from ddblint.parse.hcl import parse_body, template_from_text
+from ddblint.parse.syntax import BinaryOp, Directive, GetAttr, Literal, Reference, Template
 from ddblint.parse.tfjson import json_prefix
 
 
@@ -23,25 +24,25 @@ def test_blocks_keep_labels_positions_and_source_text() -> None:
     assert (block.position.line, block.position.end_line) == (3, 5)
     count = block.attributes["count"]
     assert count.source == "2 + 3" and count.position.line == 4
-    assert count.expr == ("op", "+", ("lit", 2), ("lit", 3))
+    assert count.expr == BinaryOp("+", Literal(2), Literal(3))
 
 
 def test_strings_unescape_and_keep_interpolations() -> None:
     _, attributes = parse_body('a = "tab\\tquote\\" $${literal} ${var.x}"\n')
     expr = attributes["a"].expr
-    assert expr[0] == "template"
-    assert expr[1][0] == 'tab\tquote" ${literal} '
-    assert expr[1][1] == ("attr", ("ref", "var"), "x")
+    assert isinstance(expr, Template)
+    assert expr.parts[0] == 'tab\tquote" ${literal} '
+    assert expr.parts[1] == GetAttr(Reference("var"), "x")
 
 
 def test_indented_heredoc_strips_common_indentation() -> None:
     _, attributes = parse_body("a = <<-EOT\n    one\n      two\n    EOT\n")
-    assert attributes["a"].expr == ("lit", "one\n  two\n")
+    assert attributes["a"].expr == Literal("one\n  two\n")
 
 
 def test_template_directives_are_kept_as_unknown_parts() -> None:
     expr = template_from_text("%{ if true }x%{ endif }")
-    assert ("directive", "if true") in expr[1]
+    assert isinstance(expr, Template) and Directive("if true") in expr.parts
 
 
 def test_comments_mentioning_ddblint_are_collected_for_suppressions(tmp_path: Path) -> None:
@@ -62,10 +63,10 @@ def test_tf_json_maps_onto_the_same_blocks(tmp_path: Path) -> None:
     assert parsed.problem is None
     resource, local_block = parsed.blocks
     assert resource.labels == ("aws_dynamodb_table_item", "x") and resource.position.line == 4
-    assert resource.attributes["count"].expr == ("lit", 3)
-    assert resource.attributes["table_name"].expr[0] == "attr"
+    assert resource.attributes["count"].expr == Literal(3)
+    assert isinstance(resource.attributes["table_name"].expr, GetAttr)
     assert resource.blocks[0].type == "lifecycle"
-    assert local_block.attributes["n"].expr == ("op", "+", ("lit", 1), ("lit", 1))
+    assert local_block.attributes["n"].expr == BinaryOp("+", Literal(1), Literal(1))
 
 
 def test_parse_problems_are_values_with_lines(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evalua
 from ddblint.evaluate.secrets import item_set_secrets
 from ddblint.evaluate.values import ITERATED_ORIGINS, Sized, Unknown, to_string
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
-from ddblint.parse.syntax import Block
+from ddblint.parse.syntax import Block, Call, Literal, TupleExpr, literal_string
 from ddblint.problems import ParseProblem
 
 MAX_INSTANCES = 20_000  # items evaluated per item set; larger sets are counted, not built
@@ -320,8 +320,8 @@ def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[It
     literal_name = None
     if table_attr is not None:
         table_ref, _ = evaluate_attribute(scope, table_attr.expr)
-        if table_attr.expr[0] == "lit" and isinstance(table_attr.expr[1], str):
-            literal_name = table_attr.expr[1]
+        if isinstance(table_attr.expr, Literal) and isinstance(table_attr.expr.value, str):
+            literal_name = table_attr.expr.value
     evaluated, nondeterministic = _evaluate_items(scope, resource, instances)
     template = None if evaluated else _template(scope, resource, instances)
     if template is not None:
@@ -365,8 +365,8 @@ def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> 
     each = (_ITERATED_KEY, _ITERATED_VALUE) if not instances.uses_count else None
     index = _ITERATED_INDEX if instances.uses_count else None
     expr = item_attr.expr
-    if expr[0] == "call" and expr[1] == "jsonencode" and len(expr[2]) == 1 and not expr[3]:
-        value, trace = evaluate_attribute(scope, expr[2][0], each, index)
+    if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1 and not expr.expand_last:
+        value, trace = evaluate_attribute(scope, expr.args[0], each, index)
         text = None
     else:
         raw, trace = evaluate_attribute(scope, expr, each, index)
@@ -424,12 +424,11 @@ def _ignore_changes(block: Block) -> tuple[str, ...]:
         if attribute is None:
             continue
         expr = attribute.expr
-        if expr[0] == "ref" or expr[0] == "lit" and isinstance(expr[1], str):  # ignore_changes = all
-            names.append(expr[1])
-        elif expr[0] == "tuple":
-            for element in expr[1]:
-                if element[0] in ("ref", "lit") and isinstance(element[1], str):
-                    names.append(element[1])
+        whole = literal_string(expr)  # ignore_changes = all
+        if whole is not None:
+            names.append(whole)
+        elif isinstance(expr, TupleExpr):
+            names.extend(name for element in expr.items if (name := literal_string(element)) is not None)
     return tuple(names)
 
 

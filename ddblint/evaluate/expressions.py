@@ -13,13 +13,33 @@ functions a value came from, so rules can say *where* a number comes from.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES
-from ddblint.evaluate.functions import DATA_READERS, EvalError, call, failed
+from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EvalError, call, failed
 from ddblint.evaluate.values import Sized, TfSet, Unknown, first_unknown, size_of, to_string
 from ddblint.model.module import Module
+from ddblint.parse.syntax import (
+    BinaryOp,
+    Call,
+    Conditional,
+    Directive,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    Negate,
+    Not,
+    ObjectExpr,
+    Reference,
+    Splat,
+    SplatAttr,
+    Template,
+    TupleExpr,
+)
 
 STEP_BUDGET = 2_000_000
 CHARACTER_BUDGET = 50_000_000  # characters of strings one evaluation may build (a 5 MB file, copied ten times)
@@ -151,7 +171,7 @@ class Evaluator:
 
     # -- entry points -------------------------------------------------------
 
-    def evaluate(self, expr: Any) -> Any:
+    def evaluate(self, expr: Expr) -> Any:
         """Evaluate to a value or an Unknown; never raises for bad input."""
         try:
             return self._final(self.eval(expr))
@@ -171,19 +191,17 @@ class Evaluator:
 
     # -- the tree walk ------------------------------------------------------
 
-    def eval(self, expr: Any) -> Any:
+    def eval(self, expr: Expr) -> Any:
         self.steps += 1
         if self.steps > STEP_BUDGET:
             raise BudgetExceeded
-        kind = expr[0]
-        if kind == "lit":
-            return expr[1]
-        method = getattr(self, "_eval_" + kind)
-        return method(*expr[1:])
+        if type(expr) is Literal:
+            return expr.value
+        return _EVALUATE[type(expr)](self, expr)
 
-    def _eval_template(self, parts: tuple[Any, ...]) -> Any:
+    def _eval_template(self, expr: Template) -> Any:
         pieces: list[str] = []
-        for part in parts:
+        for part in expr.parts:
             if isinstance(part, str):
                 pieces.append(part)
                 continue
@@ -203,22 +221,25 @@ class Evaluator:
                 raise BudgetExceeded
         return value
 
-    def _eval_directive(self, text: str) -> Any:
+    def _eval_directive(self, expr: Directive) -> Any:
         return Unknown("template directives (%{ ... }) are not evaluated by ddblint")
 
-    def _eval_tuple(self, items: tuple[Any, ...]) -> Any:
-        return [self._final(self.eval(item)) for item in items]
+    def _eval_tuple(self, expr: TupleExpr) -> Any:
+        return [self._final(self.eval(item)) for item in expr.items]
 
-    def _eval_object(self, elements: tuple[Any, ...]) -> Any:
+    def _eval_object(self, expr: ObjectExpr) -> Any:
         result: dict[str, Any] = {}
-        for key_expr, value_expr in elements:
+        for key_expr, value_expr in expr.elements:
             key = self._final(self.eval(key_expr))
             if isinstance(key, Unknown):
-                return Unknown(f"an object key is unknown: {key.reason}", key.origin, len(elements))
+                return Unknown(f"an object key is unknown: {key.reason}", key.origin, len(expr.elements))
             result[to_string(key)] = self._final(self.eval(value_expr))
         return result
 
-    def _eval_ref(self, name: str) -> Any:
+    def _eval_ref(self, expr: Reference) -> Any:
+        return self._lookup(expr.name)
+
+    def _lookup(self, name: str) -> Any:
         for frame in reversed(self._env):
             if name in frame:
                 return frame[name]
@@ -226,9 +247,8 @@ class Evaluator:
             return _Namespace(name)
         return _ResourceRef("resource", name)
 
-    def _eval_attr(self, obj_expr: Any, name: str) -> Any:
-        obj = self.eval(obj_expr)
-        return self._get(obj, name)
+    def _eval_attr(self, expr: GetAttr) -> Any:
+        return self._get(self.eval(expr.obj), expr.name)
 
     def _get(self, obj: Any, name: str) -> Any:
         if isinstance(obj, _Namespace):
@@ -325,9 +345,10 @@ class Evaluator:
         self.trace.absorb(inner.trace)
         return value
 
-    def _eval_index(self, obj_expr: Any, key_expr: Any) -> Any:
-        obj = self.eval(obj_expr)
-        key = self._final(self.eval(key_expr))
+    def _eval_index(self, expr: Index) -> Any:
+        return self._index(self.eval(expr.obj), self._final(self.eval(expr.key)))
+
+    def _index(self, obj: Any, key: Any) -> Any:
         if isinstance(obj, _ResourceRef):
             return obj
         unknown = first_unknown(obj, key)
@@ -347,29 +368,26 @@ class Evaluator:
             raise EvalError(f"index {index} out of range")
         raise EvalError("invalid index")
 
-    def _eval_splat(self, obj_expr: Any, ops: tuple[Any, ...]) -> Any:
-        obj = self._final(self.eval(obj_expr))
+    def _eval_splat(self, expr: Splat) -> Any:
+        obj = self._final(self.eval(expr.obj))
         if isinstance(obj, (Unknown, Sized)):
             return obj if isinstance(obj, Unknown) else Unknown(f"{obj.what} is too large", obj.what)
         elements = obj if isinstance(obj, (list, tuple)) else ([] if obj is None else [obj])
         results = []
         for element in elements:
             value = element
-            for op, arg in ops:
-                value = self._get(value, arg) if op == "attr" else self._index_value(value, arg)
+            for op in expr.ops:
+                if isinstance(op, SplatAttr):
+                    value = self._get(value, op.name)
+                else:
+                    self.steps += 2  # the element's name and key, as when they were evaluated as nodes
+                    value = self._index(value, self._final(self.eval(op.key)))
             results.append(self._final(value))
         return results
 
-    def _index_value(self, value: Any, key_expr: Any) -> Any:
-        key = self._final(self.eval(key_expr))
-        self._env.append({"__splat": value})
-        try:
-            return self._eval_index(("ref", "__splat"), ("lit", key))
-        finally:
-            self._env.pop()
-
-    def _eval_call(self, name: str, arg_exprs: tuple[Any, ...], expand: bool) -> Any:
-        if name in ("try", "can"):
+    def _eval_call(self, expr: Call) -> Any:
+        name, arg_exprs, expand = expr.name, expr.args, expr.expand_last
+        if name in ARGUMENT_ERRORS_ALLOWED:
             args = [self._attempt(a) for a in arg_exprs]
         else:
             args = [self._final(self.eval(a)) for a in arg_exprs]
@@ -391,15 +409,16 @@ class Evaluator:
         if origin not in self.trace.nondeterministic:
             self.trace.nondeterministic.append(origin)
 
-    def _attempt(self, expr: Any) -> Any:
+    def _attempt(self, expr: Expr) -> Any:
         try:
             value = self._final(self.eval(expr))
         except EvalError as exc:
             return failed(str(exc))
         return value
 
-    def _eval_op(self, operator: str, lhs_expr: Any, rhs_expr: Any) -> Any:
-        lhs = self._final(self.eval(lhs_expr))
+    def _eval_op(self, expr: BinaryOp) -> Any:
+        operator, rhs_expr = expr.operator, expr.rhs
+        lhs = self._final(self.eval(expr.lhs))
         if operator == "&&" and lhs is False:
             return False
         if operator == "||" and lhs is True:
@@ -434,27 +453,27 @@ class Evaluator:
             return a % b
         return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[operator]
 
-    def _eval_not(self, operand: Any) -> Any:
-        value = self._final(self.eval(operand))
+    def _eval_not(self, expr: Not) -> Any:
+        value = self._final(self.eval(expr.operand))
         if isinstance(value, Unknown):
             return value
         if not isinstance(value, bool):
             raise EvalError("! needs a boolean")
         return not value
 
-    def _eval_neg(self, operand: Any) -> Any:
-        value = self._final(self.eval(operand))
+    def _eval_neg(self, expr: Negate) -> Any:
+        value = self._final(self.eval(expr.operand))
         return value if isinstance(value, Unknown) else -_number(value)
 
-    def _eval_cond(self, test_expr: Any, then_expr: Any, else_expr: Any) -> Any:
-        test = self._final(self.eval(test_expr))
+    def _eval_cond(self, expr: Conditional) -> Any:
+        test = self._final(self.eval(expr.test))
         if isinstance(test, Unknown):
-            return self._both_branches(test, then_expr, else_expr)
+            return self._both_branches(test, expr.then, expr.otherwise)
         if not isinstance(test, bool):
             raise EvalError("a condition must be a boolean")
-        return self._final(self.eval(then_expr if test else else_expr))
+        return self._final(self.eval(expr.then if test else expr.otherwise))
 
-    def _both_branches(self, test: Unknown, then_expr: Any, else_expr: Any) -> Unknown:
+    def _both_branches(self, test: Unknown, then_expr: Expr, else_expr: Expr) -> Unknown:
         """An unknown condition: the result is unknown, but bounded by its largest branch."""
         bounds = []
         for branch in (then_expr, else_expr):
@@ -468,17 +487,10 @@ class Evaluator:
         bound = None if None in bounds else max(b for b in bounds if b is not None)
         return replace(test, bound=bound, resource=None)
 
-    def _eval_for(
-        self,
-        key_var: str | None,
-        value_var: str,
-        collection_expr: Any,
-        key_expr: Any,
-        value_expr: Any,
-        condition: Any,
-        grouped: bool,
-    ) -> Any:
-        collection = self._final(self.eval(collection_expr))
+    def _eval_for(self, expr: ForExpr) -> Any:
+        key_var, value_var, key_expr, value_expr = expr.key_var, expr.value_var, expr.key, expr.value
+        condition, grouped = expr.condition, expr.grouped
+        collection = self._final(self.eval(expr.collection))
         if isinstance(collection, Unknown):
             return collection
         if isinstance(collection, Sized):
@@ -486,7 +498,6 @@ class Evaluator:
         pairs = _iterate(collection)
         if pairs is None:
             raise EvalError(f"cannot iterate over a {type(collection).__name__}")
-        as_object = key_expr is not None
         object_result: dict[str, Any] = {}
         list_result: list[Any] = []
         for key, value in pairs:
@@ -502,7 +513,7 @@ class Evaluator:
                     if keep is not True:
                         continue
                 item = self._final(self.eval(value_expr))
-                if not as_object:
+                if key_expr is None:
                     list_result.append(item)
                     continue
                 result_key = self._final(self.eval(key_expr))
@@ -517,7 +528,25 @@ class Evaluator:
                     object_result[text] = item
             finally:
                 self._env.pop()
-        return object_result if as_object else list_result
+        return list_result if key_expr is None else object_result
+
+
+_EVALUATE: dict[type[Any], Callable[[Evaluator, Any], Any]] = {
+    Template: Evaluator._eval_template,
+    Reference: Evaluator._eval_ref,
+    GetAttr: Evaluator._eval_attr,
+    Index: Evaluator._eval_index,
+    Splat: Evaluator._eval_splat,
+    Call: Evaluator._eval_call,
+    BinaryOp: Evaluator._eval_op,
+    Not: Evaluator._eval_not,
+    Negate: Evaluator._eval_neg,
+    Conditional: Evaluator._eval_cond,
+    TupleExpr: Evaluator._eval_tuple,
+    ObjectExpr: Evaluator._eval_object,
+    ForExpr: Evaluator._eval_for,
+    Directive: Evaluator._eval_directive,
+}  # one method per node type (Literal is answered inline: the commonest node)
 
 
 class _FilesForEvaluator:
@@ -598,7 +627,7 @@ def _number(value: Any) -> int | float:
 
 
 def evaluate_attribute(
-    scope: ModuleScope, expr: Any, each: tuple[Any, Any] | None = None, count_index: Any = None
+    scope: ModuleScope, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None
 ) -> tuple[Any, Trace]:
     """Evaluate one expression; errors become Unknowns that say what went wrong."""
     evaluator = Evaluator(scope, each, count_index)

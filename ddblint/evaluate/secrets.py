@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
+from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string
 
 if TYPE_CHECKING:
     from ddblint.model.module import Resource
@@ -215,7 +216,7 @@ def find_secrets(item: object) -> list[Secret]:
     return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item) if leaf.kind in ("S", "")))
 
 
-def find_literal_secrets(expr: Any) -> list[Secret]:
+def find_literal_secrets(expr: Expr) -> list[Secret]:
     """Secrets among the literal strings written in an ``item`` expression."""
     return list(_classified(_literal_strings(expr, "", "", 0)))
 
@@ -316,44 +317,37 @@ def looks_random(value: str) -> bool:
     return bits >= MIN_ENTROPY_BITS
 
 
-def _literal_strings(expr: Any, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
+def _literal_strings(expr: Expr, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
     """(path, attribute name, text) of every literal string in an item expression."""
-    if depth > MAX_EXPR_DEPTH or not isinstance(expr, tuple) or not expr:
+    if depth > MAX_EXPR_DEPTH:
         return
-    kind = expr[0]
     text = _literal_text(expr)
     if text is not None:
         if name:
             yield path, name, text
         yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(_json_object(text)) if leaf.kind in ("S", ""))
-    elif kind == "object":
-        for key_expr, value_expr in expr[1]:
-            key = _literal_key(key_expr)
+    elif isinstance(expr, ObjectExpr):
+        for key_expr, value_expr in expr.elements:
+            key = literal_string(key_expr)
             if key is None or key in _NON_STRING_DESCRIPTORS:
                 continue
             child_name = name if key in TYPE_DESCRIPTORS else key
             child_path = f"{path}.{key}" if path else key
             yield from _literal_strings(value_expr, child_path, child_name, depth + 1)
-    elif kind == "tuple":
-        for index, element in enumerate(expr[1]):
+    elif isinstance(expr, TupleExpr):
+        for index, element in enumerate(expr.items):
             yield from _literal_strings(element, f"{path}[{index}]", name, depth + 1)
-    elif kind == "call" and expr[1] in _VALUE_PRESERVING_CALLS:
-        for argument in expr[2]:
+    elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
+        for argument in expr.args:
             yield from _literal_strings(argument, path, name, depth + 1)
 
 
-def _literal_text(expr: tuple[Any, ...]) -> str | None:
+def _literal_text(expr: Expr) -> str | None:
     """The string a literal or an interpolation-free template spells, else None."""
-    if expr[0] == "lit" and isinstance(expr[1], str):
-        return str(expr[1])
-    if expr[0] == "template" and all(isinstance(part, str) for part in expr[1]):
-        return "".join(expr[1])
-    return None
-
-
-def _literal_key(expr: Any) -> str | None:
-    if isinstance(expr, tuple) and len(expr) == 2 and expr[0] in ("lit", "ref") and isinstance(expr[1], str):
-        return str(expr[1])
+    if isinstance(expr, Literal) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, Template) and all(isinstance(part, str) for part in expr.parts):
+        return "".join(part for part in expr.parts if isinstance(part, str))
     return None
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.model.variable_bounds import declared_size_bound
-from ddblint.parse.syntax import Attribute, Block, ParsedFile
+from ddblint.parse.syntax import Attribute, Block, Literal, ParsedFile
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
 
@@ -135,5 +135,5 @@ def _add_block(module: Module, block: Block, path: str) -> None:
             module.locals[name] = (attribute, path)
     elif block.type == "module" and len(labels) == 1:
         source = block.attributes.get("source")
-        text = source.expr[1] if source is not None and source.expr[0] == "lit" else ""
+        text = source.expr.value if source is not None and isinstance(source.expr, Literal) else ""
         module.calls.append(ModuleCall(labels[0], str(text), block, path))

@@ -9,9 +9,7 @@ bound, so it is as good as a known size for counting items.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ddblint.parse.syntax import Block
+from ddblint.parse.syntax import BinaryOp, Block, Call, Expr, GetAttr, Literal, ObjectExpr, Reference
 
 _FLIPPED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "=="}
 
@@ -32,19 +30,19 @@ def _validation_bound(name: str, validation: Block) -> int | None:
     return _bound(name, condition.expr) if condition is not None else None
 
 
-def _bound(name: str, expr: Any) -> int | None:
+def _bound(name: str, expr: Expr) -> int | None:
     """The cap a condition puts on ``length(var.name)``; for ``a && b``, the tighter of both."""
-    if expr[0] != "op":
+    if not isinstance(expr, BinaryOp):
         return None
-    operator, left, right = expr[1], expr[2], expr[3]
+    operator, left, right = expr.operator, expr.lhs, expr.rhs
     if operator == "&&":
         found = [b for b in (_bound(name, left), _bound(name, right)) if b is not None]
         return min(found) if found else None
     if _is_length_of(name, right) and operator in _FLIPPED:
         operator, left, right = _FLIPPED[operator], right, left
-    if not _is_length_of(name, left) or right[0] != "lit":
+    if not _is_length_of(name, left) or not isinstance(right, Literal):
         return None
-    limit = right[1]
+    limit = right.value
     if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit < 0:
         return None
     if operator in ("<=", "=="):
@@ -54,14 +52,13 @@ def _bound(name: str, expr: Any) -> int | None:
     return None
 
 
-def _is_length_of(name: str, expr: Any) -> bool:
-    return (
-        expr[0] == "call" and expr[1] == "length" and len(expr[2]) == 1 and expr[2][0] == ("attr", ("ref", "var"), name)
-    )
+def _is_length_of(name: str, expr: Expr) -> bool:
+    return isinstance(expr, Call) and expr.name == "length" and expr.args == (GetAttr(Reference("var"), name),)
 
 
-def _object_attributes(expr: Any) -> int | None:
+def _object_attributes(expr: Expr) -> int | None:
     """``object({a = string, b = string})``: two keys, always."""
-    if expr[0] != "call" or expr[1] != "object" or len(expr[2]) != 1 or expr[2][0][0] != "object":
+    if not isinstance(expr, Call) or expr.name != "object" or len(expr.args) != 1:
         return None
-    return len(expr[2][0][1])
+    (argument,) = expr.args
+    return len(argument.elements) if isinstance(argument, ObjectExpr) else None

@@ -1,9 +1,9 @@
 """Turn HCL text into ddblint's syntax tree, using python-hcl2's Lark grammar.
 
-We use python-hcl2's raw Lark parse tree (``propagate_positions`` is on, so
-every node has a line and column) and convert it straight into the compact
-tuples of :mod:`ddblint.parse.syntax`. Skipping python-hcl2's own transformer keeps
-positions, avoids its ``"${...}"`` string wrapping and costs less time.
+We use python-hcl2's raw Lark parse tree and convert it straight into the
+typed nodes of :mod:`ddblint.parse.syntax`. Skipping python-hcl2's own
+transformer keeps positions (blocks and attributes take theirs from their
+first and last tokens), avoids its ``"${...}"`` string wrapping and costs less time.
 """
 
 from __future__ import annotations
@@ -11,7 +11,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ddblint.parse.syntax import Attribute, Block, Expr, Position
+from ddblint.parse.syntax import (
+    Attribute,
+    BinaryOp,
+    Block,
+    Call,
+    Conditional,
+    Directive,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    Negate,
+    Not,
+    ObjectExpr,
+    Position,
+    Reference,
+    Splat,
+    SplatAttr,
+    SplatIndex,
+    Template,
+    TupleExpr,
+)
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
@@ -174,25 +196,25 @@ class _Converter:
         return self.expr(_subtrees(node)[0])
 
     def _int_lit(self, node: Any) -> Expr:
-        return ("lit", int(str(node.children[0])))
+        return Literal(int(str(node.children[0])))
 
     def _float_lit(self, node: Any) -> Expr:
-        return ("lit", float(str(node.children[0])))
+        return Literal(float(str(node.children[0])))
 
     def _literal_value(self, node: Any) -> Expr:
-        return ("lit", {"true": True, "false": False, "null": None}[str(node.children[0])])
+        return Literal({"true": True, "false": False, "null": None}[str(node.children[0])])
 
     def _identifier(self, node: Any) -> Expr:
-        return ("ref", str(node.children[0]))
+        return Reference(str(node.children[0]))
 
     def _keyword(self, node: Any) -> Expr:
-        return ("ref", str(node.children[0]))
+        return Reference(str(node.children[0]))
 
     def _string(self, node: Any) -> Expr:
         return _template(self._string_parts(node))
 
-    def _string_parts(self, node: Any) -> list[Any]:
-        parts: list[Any] = []
+    def _string_parts(self, node: Any) -> list[str | Expr]:
+        parts: list[str | Expr] = []
         for part in node.children:
             if not _is_tree(part):
                 continue
@@ -207,11 +229,11 @@ class _Converter:
             elif inner.data == "interpolation":
                 parts.append(self.expr(_subtrees(inner)[0]))
             else:
-                parts.append(("directive", inner.data))
+                parts.append(Directive(inner.data))
         return parts
 
     def _template_string(self, node: Any) -> Expr:
-        return ("lit", _unescape(str(node.children[0])[2:-2]))
+        return Literal(_unescape(str(node.children[0])[2:-2]))
 
     def _heredoc_template(self, node: Any) -> Expr:
         return heredoc(str(node.children[0]), trim=False)
@@ -220,17 +242,17 @@ class _Converter:
         return heredoc(str(node.children[0]), trim=True)
 
     def _tuple(self, node: Any) -> Expr:
-        return ("tuple", tuple([self.expr(c) for c in _subtrees(node)]))
+        return TupleExpr(tuple([self.expr(c) for c in _subtrees(node)]))
 
     def _object(self, node: Any) -> Expr:
         elements = []
         for elem in _subtrees(node):
             key_node, value_node = _subtrees(elem)
             key = self.expr(_subtrees(key_node)[0])
-            if key[0] == "ref":  # a bare name as a key is the literal string
-                key = ("lit", key[1])
+            if isinstance(key, Reference):  # a bare name as a key is the literal string
+                key = Literal(key.name)
             elements.append((key, self.expr(value_node)))
-        return ("object", tuple(elements))
+        return ObjectExpr(tuple(elements))
 
     def _function_call(self, node: Any) -> Expr:
         names = [str(c.children[0]) for c in node.children if _is_tree(c) and c.data == "identifier"]
@@ -240,41 +262,41 @@ class _Converter:
         if arguments:
             args = tuple([self.expr(c) for c in _subtrees(arguments[0])])
             expand = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in arguments[0].children)
-        return ("call", "::".join(names), args, expand)
+        return Call("::".join(names), args, expand)
 
     def _get_attr_expr_term(self, node: Any) -> Expr:
         obj, get_attr = _subtrees(node)
-        return ("attr", self.expr(obj), self._attr_name(get_attr))
+        return GetAttr(self.expr(obj), self._attr_name(get_attr))
 
     def _attr_name(self, get_attr: Any) -> str:
         return str(_subtrees(get_attr)[0].children[0])
 
     def _index_expr_term(self, node: Any) -> Expr:
         obj, index = _subtrees(node)
-        return ("index", self.expr(obj), self._index_key(index))
+        return Index(self.expr(obj), self._index_key(index))
 
     def _index_key(self, index: Any) -> Expr:
         if index.data == "short_index":
             token = [c for c in index.children if not _is_tree(c) and c.type == "INT_LITERAL"][0]
-            return ("lit", int(str(token)))
+            return Literal(int(str(token)))
         return self.expr(_subtrees(index)[0])
 
     def _splat(self, node: Any) -> Expr:
         obj, splat = _subtrees(node)
-        ops: list[tuple[str, Any]] = []
+        ops: list[SplatAttr | SplatIndex] = []
         for op in _subtrees(splat):
             if op.data == "get_attr":
-                ops.append(("attr", self._attr_name(op)))
+                ops.append(SplatAttr(self._attr_name(op)))
             else:
-                ops.append(("index", self._index_key(op)))
-        return ("splat", self.expr(obj), tuple(ops))
+                ops.append(SplatIndex(self._index_key(op)))
+        return Splat(self.expr(obj), tuple(ops))
 
     _attr_splat_expr_term = _splat
     _full_splat_expr_term = _splat
 
     def _conditional(self, node: Any) -> Expr:
         test, then, otherwise = _subtrees(node)
-        return ("cond", self.expr(test), self.expr(then), self.expr(otherwise))
+        return Conditional(self.expr(test), self.expr(then), self.expr(otherwise))
 
     def _binary_op(self, node: Any) -> Expr:
         lhs, term = _subtrees(node)[:2]
@@ -283,14 +305,14 @@ class _Converter:
         if operator not in _BINARY_OPS:
             where = _position(node)
             raise HclSyntaxError(f"unknown operator {operator!r}", where.line, where.column)
-        return ("op", operator, self.expr(lhs), self.expr(rhs))
+        return BinaryOp(operator, self.expr(lhs), self.expr(rhs))
 
     def _unary_op(self, node: Any) -> Expr:
         sign = str(node.children[0])
         operand = self.expr(_subtrees(node)[0])
-        if sign == "-" and operand[0] == "lit" and isinstance(operand[1], (int, float)):
-            return ("lit", -operand[1])
-        return ("neg" if sign == "-" else "not", operand)
+        if sign == "-" and isinstance(operand, Literal) and isinstance(operand.value, (int, float)):
+            return Literal(-operand.value)
+        return Negate(operand) if sign == "-" else Not(operand)
 
     def _for_intro(self, node: Any) -> tuple[str | None, str, Expr]:
         parts = _subtrees(node)
@@ -304,29 +326,29 @@ class _Converter:
         intro, value, *rest = _subtrees(node)
         key_var, value_var, collection = self._for_intro(intro)
         condition = self.expr(_subtrees(rest[0])[0]) if rest else None
-        return ("for", key_var, value_var, collection, None, self.expr(value), condition, False)
+        return ForExpr(key_var, value_var, collection, None, self.expr(value), condition, False)
 
     def _for_object_expr(self, node: Any) -> Expr:
         intro, key, value, *rest = _subtrees(node)
         key_var, value_var, collection = self._for_intro(intro)
         condition = self.expr(_subtrees(rest[0])[0]) if rest else None
         grouped = any(not _is_tree(c) and c.type == "ELLIPSIS" for c in node.children)
-        return ("for", key_var, value_var, collection, self.expr(key), self.expr(value), condition, grouped)
+        return ForExpr(key_var, value_var, collection, self.expr(key), self.expr(value), condition, grouped)
 
 
-def _template(parts: list[Any]) -> Expr:
+def _template(parts: list[str | Expr]) -> Expr:
     """A template that is a single interpolation yields that value unconverted, as in HCL."""
-    merged: list[Any] = []
+    merged: list[str | Expr] = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
             merged[-1] += part
         elif part != "":
             merged.append(part)
     if not merged:
-        return ("lit", "")
+        return Literal("")
     if len(merged) == 1:
-        return ("lit", merged[0]) if isinstance(merged[0], str) else merged[0]
-    return ("template", tuple(merged))
+        return Literal(merged[0]) if isinstance(merged[0], str) else merged[0]
+    return Template(tuple(merged))
 
 
 _HEREDOC_RE = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)[ \t]*\1\r?\n?\Z", re.DOTALL)
@@ -346,7 +368,7 @@ def heredoc(raw: str, trim: bool) -> Expr:
 
 def template_from_text(text: str) -> Expr:
     """Split template text into literal parts and parsed ``${...}`` expressions."""
-    parts: list[Any] = []
+    parts: list[str | Expr] = []
     i = 0
     literal_start = 0
     length = len(text)
@@ -365,7 +387,7 @@ def template_from_text(text: str) -> Expr:
             if text[i] == "$":
                 parts.append(parse_expression(inner))
             else:
-                parts.append(("directive", inner))
+                parts.append(Directive(inner))
             i = end + 1
             literal_start = i
             continue

@@ -1,9 +1,10 @@
 """The parsed form of a Terraform file: blocks, attributes and expression trees.
 
 Everything here is a plain, picklable value so parse results can be cached on
-disk and shipped back from worker processes. Expressions are small tuples whose
-first element names the node kind (see ``Expr``); the evaluator is the only
-code that interprets them.
+disk and shipped back from worker processes. An expression is a tree of the
+typed nodes below (``Expr`` is their union): the parser builds them, the
+evaluator interprets them, and a few readers (module sources, ``lifecycle``,
+the secret finder) look at their literal parts.
 """
 
 from __future__ import annotations
@@ -12,20 +13,169 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.problems import ParseProblem
 
-# An expression node: ("lit", value) | ("template", parts) | ("ref", name)
-# | ("attr", obj, name) | ("index", obj, key) | ("splat", obj, ops)
-# | ("call", name, args, expand_last) | ("op", operator, lhs, rhs)
-# | ("not", e) | ("neg", e) | ("cond", test, then, else)
-# | ("tuple", items) | ("object", ((key, value), ...))
-# | ("for", key_var, value_var, collection, key_expr, value_expr, condition, grouped)
-# | ("directive", text)   -- template directives, evaluated as unknown
-# ``key_expr`` is None for a tuple-producing for-expression.
-Expr = tuple[Any, ...]
+# Expression nodes: frozen, slotted values, pickled as calls to their constructors (see pickling).
+
+Scalar = str | int | float | bool | None  # what a literal holds
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Scalar
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A string with interpolations: literal text and expressions, in order."""
+
+    parts: tuple[str | Expr, ...]
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A bare name: ``var``, ``local``, ``each``, a resource type, or a for-expression's variable."""
+
+    name: str
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class GetAttr:
+    obj: Expr
+    name: str
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Index:
+    obj: Expr
+    key: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class SplatAttr:
+    """``.name`` applied to every element of a splat."""
+
+    name: str
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class SplatIndex:
+    """``[key]`` applied to every element of a splat."""
+
+    key: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Splat:
+    obj: Expr
+    ops: tuple[SplatAttr | SplatIndex, ...]
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    args: tuple[Expr, ...]
+    expand_last: bool = False  # ``f(xs...)``
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class BinaryOp:
+    operator: str  # one of || && == != < > <= >= + - * / %
+    lhs: Expr
+    rhs: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Negate:
+    operand: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    test: Expr
+    then: Expr
+    otherwise: Expr
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class TupleExpr:
+    items: tuple[Expr, ...]
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class ObjectExpr:
+    elements: tuple[tuple[Expr, Expr], ...]  # (key, value)
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class ForExpr:
+    """``[for k, v in coll : value if cond]``, or with ``key => value`` (``key`` set) an object."""
+
+    key_var: str | None
+    value_var: str
+    collection: Expr
+    key: Expr | None  # None for a tuple-producing for-expression
+    value: Expr
+    condition: Expr | None
+    grouped: bool  # ``value...``: values of equal keys are grouped into lists
+
+
+@pickled_by_constructor
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A template directive (``%{ if }``, ``%{ for }``): ddblint evaluates it as unknown."""
+
+    text: str
+
+
+Expr = (
+    Literal
+    | Template
+    | Reference
+    | GetAttr
+    | Index
+    | Splat
+    | Call
+    | BinaryOp
+    | Not
+    | Negate
+    | Conditional
+    | TupleExpr
+    | ObjectExpr
+    | ForExpr
+    | Directive
+)
+
+
+def literal_string(expr: Expr) -> str | None:
+    """The text of a string literal (a bare name counts: ``ignore_changes = [item]``), else None."""
+    if isinstance(expr, (Literal, Reference)):
+        value = expr.value if isinstance(expr, Literal) else expr.name
+        return value if isinstance(value, str) else None
+    return None
 
 
 @pickled_by_constructor

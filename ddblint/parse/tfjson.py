@@ -12,20 +12,21 @@ import re
 from typing import Any
 
 from ddblint.parse.hcl import template_from_text
-from ddblint.parse.syntax import Attribute, Block, Expr, Position
+from ddblint.parse.syntax import Attribute, Block, Expr, Literal, ObjectExpr, Position, TupleExpr
 
 _NESTED_BLOCKS = {"lifecycle", "attribute", "global_secondary_index", "local_secondary_index", "ttl"}
 _LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 
 
 def value_expr(value: Any) -> Expr:
+    """A decoded JSON value as an expression: strings are templates, lists tuples, objects objects."""
     if isinstance(value, str):
         return template_from_text(value)
     if isinstance(value, list):
-        return ("tuple", tuple([value_expr(v) for v in value]))
+        return TupleExpr(tuple([value_expr(v) for v in value]))
     if isinstance(value, dict):
-        return ("object", tuple([(("lit", k), value_expr(v)) for k, v in value.items()]))
-    return ("lit", value)
+        return ObjectExpr(tuple([(Literal(k), value_expr(v)) for k, v in value.items()]))
+    return Literal(value)
 
 
 _SOURCE_CHARS = 200  # an attribute's source text is shown, never parsed, so a prefix is enough
