@@ -76,6 +76,9 @@ class Finding:
     suppression: Suppression | None = None
     rule_name: str = field(default="", compare=False)
     callers: tuple[Caller, ...] = field(default=(), compare=False)  # the module calls that produce it, sorted
+    # The line a reader should look at inside ``span`` (the ``for_each``, the attribute
+    # holding a secret); 0 when it is the span's first line. Presentation only.
+    focus_line: int = field(default=0, compare=False)
 
     @property
     def suppressed(self) -> bool:

@@ -27,9 +27,10 @@ class ReportOptions:
     """What reporters may vary on: where paths are relative to, and presentation choices."""
 
     cwd: str
-    color: bool | None = None  # None: decide from the stream and NO_COLOR
+    color: bool | None = None  # None: decide from the stream, NO_COLOR and FORCE_COLOR
     show_suppressed: bool = False
     sarif_category: str | None = None
+    width: int | None = None  # columns of the full report; None: the terminal's, or COLUMNS, or 120
 
 
 class Reporter(Protocol):

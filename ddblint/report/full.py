@@ -1,9 +1,18 @@
-"""The default human report: findings grouped by file, a code frame each, a summary by rule."""
+"""The default human report: findings grouped by file, then by resource; why and how once per rule.
+
+Each resource gets one code frame with the lines that matter marked and all its
+findings under it: two rules firing on one block print the block once. What a
+rule is for and how to fix it follows once for every rule that fired, so each
+finding's own message can be one short sentence. Rows are laid out by
+:mod:`ddblint.report.frame` at the console's width; Rich only colours them.
+"""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
@@ -12,27 +21,50 @@ from ddblint.report import ReportOptions, display_path, message_and_callers, rel
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
+    from ddblint.catalog.entries import RuleDoc
     from ddblint.result import Result
 
-MAX_FRAME_LINES = 8
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 _NO_PROBLEMS = "No problems"
 _FORCING_STYLES = ("FORCE_COLOR", "TTY_COMPATIBLE")  # environment variables that make Rich style a pipe
+PIPE_WIDTH = 120  # when the report goes to a file or a pipe and COLUMNS does not say
+MESSAGE_INDENT = 6
+RULE_TEXT_INDENT = 7  # "  why  " and "  fix  "
+MAX_SOURCE_CHARACTERS = 2_000_000
+
+
+def _inert(text: str) -> str:
+    """Text from the scanned tree made safe to print: no control characters reach the terminal."""
+    return "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def no_color_requested(options: ReportOptions) -> bool:
+    """``--color never``, or ``NO_COLOR`` set to something (an empty ``NO_COLOR=`` does not count)."""
+    if options.color is not None:
+        return not options.color
+    return bool(os.environ.get("NO_COLOR"))
 
 
 def _console(stream: TextIO, options: ReportOptions) -> Console:
     from rich.console import Console
 
-    no_color = options.color is False or (options.color is None and "NO_COLOR" in os.environ)
     return Console(
         file=stream,
         force_terminal=True if options.color else None,
-        no_color=no_color,
+        no_color=no_color_requested(options),
         highlight=False,
-        soft_wrap=False,
-        width=None if stream.isatty() else 120,
+        emoji=False,
+        markup=False,
+        soft_wrap=True,
+        width=options.width or (None if stream.isatty() else _pipe_width()),
     )
+
+
+def _pipe_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else PIPE_WIDTH
 
 
 def _unstyled(stream: TextIO, options: ReportOptions) -> bool:
@@ -49,18 +81,25 @@ def _no_problems(result: Result) -> str:
     )
 
 
-def _frame_lines(finding: Finding, cache: dict[str, list[str]]) -> list[tuple[int, str]]:
-    path = finding.span.path
-    if path not in cache:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                cache[path] = handle.read(2_000_000).splitlines()
-        except OSError:
-            cache[path] = []
-    lines = cache[path]
-    start = finding.span.line
-    end = min(max(finding.span.end_line, start), start + MAX_FRAME_LINES - 1)
-    return [(n, lines[n - 1]) for n in range(start, end + 1) if 0 < n <= len(lines)]
+@dataclass
+class _Sources:
+    """Files read once for all their frames; an unreadable file gives no frame."""
+
+    lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def __call__(self, path: str) -> list[str]:
+        if path not in self.lines:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    self.lines[path] = handle.read(MAX_SOURCE_CHARACTERS).splitlines()
+            except OSError:
+                self.lines[path] = []
+        return self.lines[path]
+
+
+def _resource_key(finding: Finding) -> tuple[int, int, str]:
+    """Findings of one resource share its span and address; parse and suppression findings stand alone."""
+    return (finding.span.line, finding.span.end_line, finding.address)
 
 
 def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
@@ -75,44 +114,103 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
     if not shown and _unstyled(stream, options):
         stream.write(_no_problems(result) + "\n")  # what Rich would write here, without loading it
         return
-    from rich.markup import escape
+    console = _console(stream, options)
+    sources = _Sources()
+    ordered = sorted(shown, key=lambda f: (f.span.path, _resource_key(f), f.rule_id, f.message))
+    for path, in_file in groupby(ordered, key=lambda f: f.span.path):
+        console.print(_styled([(_inert(display_path(path, options.cwd)), "bold underline")]))
+        for _, group in groupby(in_file, key=_resource_key):
+            _resource(console, list(group), sources(path), result, relative_to(options.cwd))
+    _rules_explained(console, shown)
+    _summary(console, shown, result)
+
+
+def _styled(parts: list[tuple[str, str]]) -> Text:
+    from rich.text import Text
+
+    text = Text(no_wrap=True, overflow="ignore")
+    for part, style in parts:
+        text.append(part, style=style or None)
+    return text
+
+
+def _resource(
+    console: Console, findings: list[Finding], lines: list[str], result: Result, shown_path: Callable[[str], str]
+) -> None:
+    from ddblint.report.frame import frame_lines, frame_rows, hanging
+
+    first = findings[0]
+    header = [(f"  {first.span.line}:{first.span.column}", "dim")]
+    if first.address:
+        header.append((f"  {_inert(first.address)}", "bold"))
+    console.print(_styled(header))
+    marked = {f.focus_line or f.span.line for f in findings}
+    numbers = frame_lines(first.span.line, first.span.end_line, marked, len(lines))
+    digits = max(3, len(str(numbers[-1]))) if numbers else 3
+    prefix = 4 + digits + 3  # "  > " or four spaces, the number, " | "
+    texts = [_inert(result.redact(line)) for line in lines]
+    for row in frame_rows(texts, numbers, marked, console.width - prefix):
+        if row.cut:
+            left = f"    {'...':>{digits}} |"
+            console.print(_styled([(left, "dim"), (f" {row.cut} line{'s' if row.cut != 1 else ''}", "dim")]))
+            continue
+        number = str(row.number) if row.number else ""
+        marker = ("  > ", "bold") if row.marked else ("    ", "")
+        console.print(_styled([marker, (f"{number:>{digits}} | ", "dim"), (row.text, "")]))
+    for finding in findings:
+        label = [
+            ("    ", ""),
+            (finding.severity.label, _STYLES[finding.severity]),
+            (f" {finding.rule_id}", "bold"),
+            (f" {finding.rule_name}", "dim"),
+        ]
+        if finding.suppressed:
+            label.append((" (suppressed)", "dim"))
+        console.print(_styled(label))
+        message = message_and_callers(finding, shown_path)
+        for wrapped in hanging(_inert(message), console.width, MESSAGE_INDENT):
+            console.print(_styled([(wrapped, "")]))
+    console.print()
+
+
+def _rules_explained(console: Console, shown: list[Finding]) -> None:
+    """Why each rule that fired matters and how to fix it, once, from the catalog."""
+    from ddblint.catalog.entries import load_catalog
+    from ddblint.report.frame import hanging, paragraphs
+
+    catalog = load_catalog()
+    fired = sorted({f.rule_id for f in shown if not f.suppressed and f.rule_id in catalog})
+    for rule_id in fired:
+        doc: RuleDoc = catalog[rule_id]
+        for row in hanging(f"{doc.id} {doc.name}: {doc.summary}", console.width, RULE_TEXT_INDENT, first_indent=0):
+            console.print(_styled([(row, "bold")]))
+        for label, text in (("why", doc.rationale), ("fix", doc.fix)):
+            for index, (paragraph, is_code) in enumerate(paragraphs(text)):
+                code = [" " * (RULE_TEXT_INDENT + 2) + line for line in paragraph.split("\n")]
+                rows = code if is_code else hanging(paragraph, console.width, RULE_TEXT_INDENT)
+                lead = f"  {label}  " if index == 0 else " " * RULE_TEXT_INDENT
+                for number, row in enumerate(rows):
+                    start = lead if number == 0 else ""
+                    console.print(_styled([(start, "dim"), (row[len(start) :] if start else row, "")]))
+        console.print()
+
+
+def _summary(console: Console, shown: list[Finding], result: Result) -> None:
     from rich.table import Table
 
-    console = _console(stream, options)
-    sources: dict[str, list[str]] = {}
-    for path, group in groupby(shown, key=lambda f: f.span.path):
-        console.print(f"[bold underline]{escape(display_path(path, options.cwd))}[/]")
-        for finding in group:
-            style = _STYLES[finding.severity]
-            suppressed = " [dim](suppressed)[/]" if finding.suppressed else ""
-            console.print(
-                f"  [dim]{finding.span.line}:{finding.span.column}[/] [{style}]{finding.severity.label}[/] "
-                f"[bold]{finding.rule_id}[/] [dim]{finding.rule_name}[/]{suppressed}"
-            )
-            console.print(f"    {escape(message_and_callers(finding, relative_to(options.cwd)))}", soft_wrap=True)
-            for number, text in _frame_lines(finding, sources):
-                console.print(f"    [dim]{number:>5} |[/] {escape(result.redact(text))}")
-            console.print()
-    _summary(console, shown, result, Table)
-
-
-def _summary(console: Console, shown: list[Finding], result: Result, table_class: type) -> None:
     active = [f for f in shown if not f.suppressed]
     if not active:
-        from rich.text import Text
-
-        line = Text(_no_problems(result))
-        line.stylize("green", 0, len(_NO_PROBLEMS))
+        line = _styled([(_NO_PROBLEMS, "green"), (_no_problems(result)[len(_NO_PROBLEMS) :], "")])
         console.print(line)
         return
     counts = Counter((f.rule_id, f.rule_name, f.severity) for f in active)
-    table = table_class(title=None, show_edge=False, box=None, pad_edge=False)
+    table = Table(title=None, show_edge=False, box=None, pad_edge=False)
     table.add_column("rule")
     table.add_column("name")
     table.add_column("severity")
     table.add_column("count", justify="right")
     for (rule_id, name, severity), count in sorted(counts.items()):
-        table.add_row(rule_id, name, f"[{_STYLES[severity]}]{severity.label}[/]", str(count))
+        table.add_row(rule_id, name, _styled([(severity.label, _STYLES[severity])]), str(count))
     console.print(table)
     by_severity = Counter(f.severity for f in active)
     parts = [
@@ -121,4 +219,14 @@ def _summary(console: Console, shown: list[Finding], result: Result, table_class
     suppressed = sum(1 for f in result.findings if f.suppressed)
     tail = f", {suppressed} suppressed" if suppressed else ""
     console.print(f"\nFound {len(active)} problem{'s' if len(active) != 1 else ''} ({', '.join(parts)}{tail}).")
-    console.print("[dim]Explain a rule with `ddblint rule DDB001`.[/]")
+    from ddblint.report.frame import hanging
+
+    for row in hanging(footer(active), console.width, 0):
+        console.print(_styled([(row, "dim")]))
+
+
+def footer(active: list[Finding]) -> str:
+    """Points at a rule that fired, the most frequent one: the next command worth typing."""
+    counts = Counter(f.rule_id for f in active)
+    rule_id = min(counts, key=lambda r: (-counts[r], r))
+    return f"Explain a rule with `ddblint rule {rule_id}`; show only its findings with `--select {rule_id}`."

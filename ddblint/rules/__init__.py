@@ -41,6 +41,7 @@ class Hit:
     address: str = ""
     evidence: tuple[str, ...] = ()
     identity: str = ""
+    focus_line: int = 0  # the line that shows the problem, when not the span's first
 
     def finding(self, rule_id: str, severity: Severity, rule_name: str) -> Finding:
         return Finding(
@@ -52,6 +53,7 @@ class Hit:
             evidence=self.evidence,
             identity=self.identity,
             rule_name=rule_name,
+            focus_line=self.focus_line,
         )
 
 

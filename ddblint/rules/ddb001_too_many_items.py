@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, rule
+from ddblint.rules.focus import counting_line
 
 
 @dataclass(frozen=True)
@@ -42,4 +43,4 @@ def too_many_items(load: TableLoad, options: TooManyItemsOptions) -> Iterator[Hi
     message = f"{subject}, more than max-items ({limit})."
     evidence = tuple(dict.fromkeys(f for s, _ in counted for f in s.total.data_files))
     identity = f"{load.table_label}|{total}|" + ",".join(sorted(s.address for s, _ in counted))
-    yield Hit(message, biggest.span, biggest.address, evidence, identity)
+    yield Hit(message, biggest.span, biggest.address, evidence, identity, counting_line(biggest))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import counting_line
 
 
 @rule("DDB002")
@@ -18,4 +19,4 @@ def items_from_data_file(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]
     size = f"{total.largest:,} items" if total.largest is not None else "its items"
     message = f"`{item_set.address}` takes {size} from {files} ({total.via})."
     identity = f"{item_set.address}|{files}"
-    yield Hit(message, item_set.span, item_set.address, total.data_files, identity)
+    yield Hit(message, item_set.span, item_set.address, total.data_files, identity, counting_line(item_set))

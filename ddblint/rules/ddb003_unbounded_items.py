@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import counting_line
 
 
 @rule("DDB003")
@@ -15,4 +16,5 @@ def unbounded_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     if total.bounded or not total.external:
         return
     message = f"`{item_set.address}` has no bound on its item count ({total.via}): {total.unknown}."
-    yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{total.via}")
+    identity = f"{item_set.address}|{total.via}"
+    yield Hit(message, item_set.span, item_set.address, (), identity, counting_line(item_set))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.app_data import Signal, Verdict, evidence_of, judge, shared_by_blocks
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import content
 
 MAX_ATTRIBUTES_SHOWN = 4
@@ -35,7 +36,9 @@ def _hit(item_set: ItemSet, verdict: Verdict, subject: str, limit: int = MAX_ATT
         evidence += f" and {len(categories) - MAX_CATEGORIES_SHOWN} more kinds"
     message = f"`{item_set.address}` holds application data: {subject} {evidence}."
     identity = f"{item_set.address}|" + ",".join(verdict.evidence)
-    return Hit(message, item_set.span, item_set.address, tuple(verdict.evidence), identity)
+    first = categories[0][1][0].attribute if categories and categories[0][1] else None
+    focus = item_line(item_set, first)
+    return Hit(message, item_set.span, item_set.address, tuple(verdict.evidence), identity, focus)
 
 
 def _subject(item_set: ItemSet, items: list[object]) -> str:

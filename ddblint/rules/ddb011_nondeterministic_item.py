@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import ignores_item
 
 # What each source does to the plan, by the function or resource type it comes from.
@@ -42,4 +43,6 @@ def nondeterministic_item(item_set: ItemSet, options: NoOptions) -> Iterator[Hit
     subject = "every item" if item_set.template is not None else "its item"  # a template: all it will have
     message = f"`{item_set.address}` builds {subject} from changing values: {causes}."
     identity = f"{item_set.address}|{','.join(item_set.nondeterministic)}"
-    yield Hit(message, item_set.span, item_set.address, item_set.nondeterministic, identity)
+    first = item_set.nondeterministic[0].removesuffix(")")
+    focus = item_line(item_set, text=first)
+    yield Hit(message, item_set.span, item_set.address, item_set.nondeterministic, identity, focus)

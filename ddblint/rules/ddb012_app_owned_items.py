@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import lifecycle_line
 from ddblint.rules.item_sets import ignores_item
 
 
@@ -50,4 +51,5 @@ def app_owned_items(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
         ignored = "all" if "all" in first.ignore_changes else "item"
         for item_set in copies:
             identity = f"{item_set.address}|{ignored}"
-            yield Hit(message, item_set.span, item_set.address, item_set.total.data_files, identity)
+            focus = lifecycle_line(item_set)
+            yield Hit(message, item_set.span, item_set.address, item_set.total.data_files, identity, focus)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import argument_line, item_line
 from ddblint.rules.item_sets import observe, summarize
 
 
@@ -50,4 +51,6 @@ def item_key_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
         f"{summarize(item_set, observations, limit=2)}."
     )
     identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
-    yield Hit(message, item_set.span, item_set.address, (), identity)
+    first = observations[0].group
+    focus = argument_line(item_set, first) or item_line(item_set)
+    yield Hit(message, item_set.span, item_set.address, (), identity, focus)

@@ -9,6 +9,7 @@ from ddblint.dynamodb.item_json import validate_item
 from ddblint.evaluate.analysis import ItemInstance, ItemSet
 from ddblint.evaluate.values import Unknown
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import observe, sentence, summarize
 
 
@@ -36,4 +37,5 @@ def invalid_item_json(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
         f"{sentence(summarize(item_set, observations, limit=1))}"
     )
     identity = f"{item_set.address}|" + ",".join(sorted(o.group for o in observations))
-    yield Hit(message, item_set.span, item_set.address, (), identity)
+    focus = item_line(item_set, observations[0].group.split(".")[0] or None)
+    yield Hit(message, item_set.span, item_set.address, (), identity, focus)

@@ -8,6 +8,7 @@ from typing import Any
 from ddblint.dynamodb.item_json import attribute_type
 from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import decoded, observe, summarize
 
 
@@ -37,4 +38,5 @@ def key_type_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
         f"{summarize(item_set, observations)}."
     )
     identity = f"{item_set.address}|{table.address}|" + ",".join(sorted(o.group for o in observations))
-    yield Hit(message, item_set.span, item_set.address, (), identity)
+    focus = item_line(item_set, observations[0].group.split(":")[0])
+    yield Hit(message, item_set.span, item_set.address, (), identity, focus)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ddblint.dynamodb.item_json import DYNAMODB_ITEM_LIMIT, item_size, validate_item
 from ddblint.evaluate.analysis import ItemInstance, ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import decoded, where
 
 
@@ -40,4 +41,5 @@ def item_too_large(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
         f"`{item_set.address}` is {sized}{where(item_set, [key for key, _ in over])}, over DynamoDB's "
         f"400 KB item limit ({DYNAMODB_ITEM_LIMIT:,} bytes)."
     )
-    yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{len(over)}")
+    identity = f"{item_set.address}|{len(over)}"
+    yield Hit(message, item_set.span, item_set.address, (), identity, item_line(item_set))

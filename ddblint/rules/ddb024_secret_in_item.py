@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import observe, summarize
 
 
@@ -18,4 +19,6 @@ def secret_in_item(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     observations = observe((key, secret.path, f"{secret.kind} in `{secret.path}`") for key, secret in found)
     message = f"`{item_set.address}` stores {summarize(item_set, observations)} in plain text."
     paths = tuple(sorted(o.group for o in observations))
-    yield Hit(message, item_set.span, item_set.address, paths, f"{item_set.address}|" + ",".join(paths))
+    identity = f"{item_set.address}|" + ",".join(paths)
+    focus = item_line(item_set, observations[0].group.split(".")[0])
+    yield Hit(message, item_set.span, item_set.address, paths, identity, focus)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.rules import Hit, NoOptions, rule
+from ddblint.rules.focus import argument_line
 from ddblint.rules.item_sets import table_in_same_module
 
 
@@ -17,4 +18,5 @@ def table_name_literal(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     if table is None:
         return
     message = f'`{item_set.address}` has `table_name = "{literal}"` while `{table}` is declared in the same module.'
-    yield Hit(message, item_set.span, item_set.address, (), f"{item_set.address}|{literal}")
+    identity = f"{item_set.address}|{literal}"
+    yield Hit(message, item_set.span, item_set.address, (), identity, argument_line(item_set, "table_name"))
