@@ -32,6 +32,10 @@ def lint(
     settings = settings or Settings()
     progress = progress or Progress()
     discovery = discover(paths or ["."], settings.exclude, root)
+    if settings.nested_configs and discovery.config_candidates:
+        from ddblint.config.nested import with_nested_configs
+
+        settings = with_nested_configs(settings, discovery.config_candidates)
     progress.discovered(len(discovery.requested))
     cache = open_cache(settings.cache, settings.cache_dir)
     memo = FileScanMemo(cache, discovery.root) if cache is not None else None

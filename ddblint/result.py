@@ -28,6 +28,8 @@ class Result:
     item_sets: int = 0
     analysis: Analysis | None = None
     stale_baseline: list[BaselineEntry] = field(default_factory=list)  # entries no finding matched
+    # what the run could not judge for want of context, told to the user (stderr), never a finding
+    notes: list[str] = field(default_factory=list)
     redact: Redactor = field(default_factory=Redactor)  # masks every secret found; reporters apply it to source text
 
     @classmethod
@@ -47,6 +49,7 @@ class Result:
             item_sets=len(analysis.item_sets),
             analysis=analysis,
             stale_baseline=filtered.stale_baseline,
+            notes=analysis.notes,
             redact=filtered.redact,
         )
 

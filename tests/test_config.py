@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -319,15 +320,76 @@ def test_a_broken_pyproject_table_exits_2_with_its_line(
     assert message in err, err
 
 
-def test_targets_with_different_config_files_are_a_usage_error(
+def _severities(result: Result) -> dict[str, str]:
+    """The relative directory of each unsuppressed finding's file, with its rule and severity."""
+    return {
+        Path(f.span.path).parent.name: f"{f.rule_id} {f.severity.label}" for f in result.findings if not f.suppressed
+    }
+
+
+def test_nested_config_files_apply_per_directory_the_closest_winning(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for team in ("plain", "quiet", "strict", "strict/deep"):
+        write_module(repo / team, plans_tf(count=4))
+    _write(repo / CONFIG, "rules:\n  DDB001: {max-items: 2}\n")
+    _write(repo / "quiet" / CONFIG, "ignore: [DDB001]\n")
+    _write(repo / "strict" / CONFIG, "rules:\n  DDB001: {severity: error, max-items: 3}\n")
+    _write(repo / "strict" / "deep" / CONFIG, "select: [DDB0]\n")  # the default max-items again: 4 items pass
+    expected = {"plain": "DDB001 warning", "strict": "DDB001 error"}
+    assert _severities(_lint_with_config(repo)) == expected
+
+    code, out, err = _cli(
+        ["plain/main.tf", "quiet/main.tf", "strict/main.tf", "strict/deep/main.tf"], repo, capsys, monkeypatch
+    )
+    assert code == 1, err
+    assert "different config files" not in err
+    code, out, err = _cli([".", "--format", "json"], repo, capsys, monkeypatch)
+    shown = {(f["file"].split("/main.tf")[0], f["severity"]) for f in json.loads(out)["findings"]}
+    assert shown == {("plain", "warning"), ("strict", "error")}
+
+
+def test_command_line_rule_flags_apply_over_nested_config_files(repo: Path) -> None:
+    write_module(repo / "quiet", plans_tf(count=40))
+    _write(repo / "quiet" / CONFIG, "ignore: [DDB001]\n")
+    assert _severities(_lint_with_config(repo)) == {}
+    flagged = _lint_with_config(repo, CommandLine(extend_select=("DDB001",)))
+    assert _severities(flagged) == {"quiet": "DDB001 warning"}
+
+
+def test_an_explicit_config_or_isolated_turns_nested_config_files_off(repo: Path) -> None:
+    write_module(repo / "quiet", plans_tf(count=40))
+    _write(repo / "quiet" / CONFIG, "ignore: [DDB001]\n")
+    explicit = _write(repo / "ci.yaml", "select: [DDB]\n")
+    assert _severities(_lint_with_config(repo, CommandLine(config=str(explicit)))) == {"quiet": "DDB001 warning"}
+    assert _severities(_lint_with_config(repo, CommandLine(isolated=True))) == {"quiet": "DDB001 warning"}
+
+
+def test_nested_overrides_and_suppressions_are_relative_to_their_file(repo: Path) -> None:
+    write_module(repo / "team" / "prod", plans_tf(count=4))
+    write_module(repo / "team" / "gen", plans_tf(count=40))
+    _write(
+        repo / "team" / CONFIG,
+        "overrides:\n  - paths: [prod]\n    rules:\n      DDB001: {max-items: 2}\n"
+        "suppress:\n  - paths: [gen]\n    rules: [DDB001]\n    reason: generated from the feed\n",
+    )
+    result = _lint_with_config(repo)
+    assert _severities(result) == {"prod": "DDB001 warning"}
+    (hidden,) = [f for f in result.findings if f.suppressed]
+    assert Path(hidden.span.path).parent.name == "gen" and hidden.suppression is not None
+    assert hidden.suppression.justification == "generated from the feed"
+
+
+def test_a_run_level_key_in_a_nested_config_file_is_a_config_error(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_module(repo / "a", plans_tf(count=2))
     write_module(repo / "b", plans_tf(count=2))
-    _write(repo / "a" / CONFIG, "fail-on: error\n")
-    code, _, err = _cli(["a", "b"], repo, capsys, monkeypatch)
-    assert code == 2
-    assert "different config files" in err and "--config" in err
+    _write(repo / "a" / CONFIG, "ignore: [DDB090]\nfail-on: error\n")
+    for args in (["a/main.tf", "b/main.tf"], ["."]):
+        code, _, err = _cli(args, repo, capsys, monkeypatch)
+        assert code == 2
+        assert err.startswith("ddblint: error: a/.ddblint.yaml:2: `fail-on` applies to a whole run"), err
 
 
 @pytest.mark.parametrize(

@@ -216,3 +216,59 @@ def test_a_named_file_reaches_modules_outside_its_own_directory(tmp_path: Path) 
     result = lint_files(repo, "services/api/main.tf")
     assert found(result, repo) == {("modules/seed/main.tf", 9, "DDB001")}
     assert "writes 30 items" in messages(result, "DDB001")[0]
+
+
+# -- a changed data file brings in the modules that read it ------------------------------------------------
+
+ITEMS_FROM = """\
+resource "aws_dynamodb_table_item" "flag" {{
+  for_each   = {for_each}
+  table_name = aws_dynamodb_table.flags.name
+  hash_key   = aws_dynamodb_table.flags.hash_key
+  item       = jsonencode({{ pk = {{ S = each.key }} }})
+}}
+"""
+
+
+def flags_json(count: int) -> str:
+    return "[" + ", ".join(f'"flag{n}"' for n in range(count)) + "]"
+
+
+def test_a_changed_data_file_is_judged_through_the_module_above_that_reads_it(tmp_path: Path) -> None:
+    reader = ITEMS_FROM.format(for_each='toset(jsondecode(file("${path.module}/data/flags.json")))')
+    root = write_repo(tmp_path, {"app/main.tf": TABLE + reader, "app/data/flags.json": flags_json(12)})
+    assert {(file, rule) for file, _, rule in found(lint_files(root, "app/data/flags.json"), root)} == {
+        ("app/main.tf", "DDB001"),
+        ("app/main.tf", "DDB002"),
+    }
+
+
+def test_a_data_file_read_through_fileset_brings_in_its_module(tmp_path: Path) -> None:
+    reader = ITEMS_FROM.format(for_each='fileset("${path.module}/seed", "*.json")')
+    files = {"app/main.tf": TABLE + reader, **{f"app/seed/flag{n}.json": "{}" for n in range(12)}}
+    root = write_repo(tmp_path, files)
+    assert {rule for _, _, rule in found(lint_files(root, "app/seed/flag3.json"), root)} == {"DDB001", "DDB002"}
+
+
+def test_a_data_file_no_module_reads_lints_nothing_and_opens_no_other_module(tmp_path: Path) -> None:
+    reader = ITEMS_FROM.format(for_each='toset(jsondecode(file("${path.module}/flags.json")))')
+    files = {"app/main.tf": TABLE + reader, "app/flags.json": flags_json(12), "web/package.json": "{}"}
+    root = write_repo(tmp_path, files)
+    with opened_paths() as opened:
+        result = lint_files(root, "web/package.json")
+    assert result.findings == [] and result.modules_parsed == 0
+    assert not any("/app" in path for path in opened)
+
+
+def test_a_named_module_without_a_caller_above_is_not_judged_unbounded_and_the_run_says_why(tmp_path: Path) -> None:
+    shared = 'variable "flags" {\n  type = set(string)\n}\n\n' + TABLE + ITEMS_FROM.format(for_each="var.flags")
+    caller = 'module "flags" {\n  source = "../../modules/flags"\n  flags  = ["a", "b"]\n}\n'
+    root = write_repo(tmp_path, {"modules/flags/main.tf": shared, "envs/prod/main.tf": caller})
+    named = lint_files(root, "modules/flags/main.tf")
+    assert named.findings == []
+    (note,) = named.notes
+    assert note.startswith("`aws_dynamodb_table_item.flag` in modules/flags: its item count depends on var.flags")
+    assert "callers were looked for only in modules/flags and the directories above it" in note
+    assert lint([str(root)], Settings(cache=False)).findings == []  # judged through envs/prod: two items
+    alone = lint([str(root / "modules" / "flags")], Settings(cache=False))  # a directory: a root, as asked
+    assert [f.rule_id for f in alone.findings] == ["DDB003"] and alone.notes == []

@@ -136,7 +136,9 @@ def test_the_manifest_declares_the_hook_the_readme_shows() -> None:
     assert "minimum_pre_commit_version" in hook and "args" in hook
     matches = re.compile(hook["files"]).search
     assert all(matches(n) for n in ("main.tf", "app/items.tf.json", "prod.tfvars", "terraform.tfvars.json"))
-    assert not any(matches(n) for n in ("package.json", "main.tf.orig", "terraform.tfstate", "README.md"))
+    data_files = ("data/regions.csv", "data/users.json", "seed/plans.yaml", "seed/plans.yml", "templates/user.tftpl")
+    assert all(matches(n) for n in data_files)
+    assert not any(matches(n) for n in ("main.tf.orig", "terraform.tfstate", "README.md", "modules/seed/variables.py"))
     readme = (PROJECT / "README.md").read_text()
     assert "- id: ddblint" in readme and ".pre-commit-config.yaml" in readme
 
@@ -181,3 +183,123 @@ def test_an_installed_hook_blocks_the_bad_commit_and_lets_the_clean_one_through(
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "ddblint" in passed.stderr and "Passed" in passed.stderr
     assert git("rev-parse", "HEAD", cwd=repo, env=git_env) != head
+
+
+# -- pre-commit sees what CI sees: the hook's verdict on a commit equals `ddblint .` on the same tree ----------
+
+SEED_TABLE = TABLE.replace("catalogue", "entries")
+SHARED_MODULE = (
+    'variable "entries" {\n  type = map(string)\n}\n\n'
+    + SEED_TABLE
+    + """
+resource "aws_dynamodb_table_item" "entries" {
+  for_each   = var.entries
+  table_name = aws_dynamodb_table.entries.name
+  hash_key   = aws_dynamodb_table.entries.hash_key
+  item       = jsonencode({ pk = { S = each.key } })
+}
+"""
+)
+PROD_CALLER = 'module "seed" {\n  source  = "../../modules/seed"\n  entries = { a = "1", b = "2" }\n}\n'
+REGIONS_TABLE = TABLE.replace("catalogue", "regions")
+REGIONS_FROM_CSV = (
+    REGIONS_TABLE
+    + """
+resource "aws_dynamodb_table_item" "regions" {
+  for_each   = { for row in csvdecode(file("${path.module}/data/regions.csv")) : row.code => row }
+  table_name = aws_dynamodb_table.regions.name
+  hash_key   = aws_dynamodb_table.regions.hash_key
+  item       = jsonencode({ pk = { S = each.key }, name = { S = each.value.name } })
+}
+"""
+)
+EIGHT_ITEMS = THREE_HUNDRED_ITEMS.replace("range(300)", "range(8)")
+
+
+def regions_csv(rows: int) -> str:
+    return "code,name\n" + "".join(f"r{n},Region {n}\n" for n in range(rows))
+
+
+def hook_config_repo(root: Path, files: dict[str, str], env: dict[str, str], hook_repo: tuple[Path, str]) -> Path:
+    """A repository with ``files`` and the ddblint hook configured for one line per finding, committed."""
+    snapshot, revision = hook_repo
+    hook = {"id": "ddblint", "args": ["--format", "concise", "--no-cache"], "verbose": True}  # output on a pass too
+    files = {
+        **files,
+        ".pre-commit-config.yaml": yaml.safe_dump(
+            {"repos": [{"repo": str(snapshot), "rev": revision, "hooks": [hook]}]}
+        ),
+    }
+    root.mkdir()
+    git("init", "-q", cwd=root, env=env)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    git("add", "-A", cwd=root, env=env)
+    git("commit", "-q", "-m", "the tree before the change", cwd=root, env=env)
+    return root
+
+
+CONCISE_LINE = re.compile(r"^(?P<file>[^:\s]+):\d+:\d+: (?P<rule>DDB\d{3}) ", re.MULTILINE)
+
+
+def hook_verdict(repo: Path, changed: list[str], env: dict[str, str]) -> tuple[int, set[tuple[str, str]], str]:
+    """What the installed hook says about a commit of ``changed``: exit code and (file, rule) of each finding."""
+    git("add", "-A", cwd=repo, env=env)
+    ran = pre_commit("run", "ddblint", "--files", *changed, cwd=repo, env=env)
+    assert "ddblint" in ran.stdout, ran.stdout + ran.stderr
+    found = {(m["file"], m["rule"]) for m in CONCISE_LINE.finditer(ran.stdout)}
+    return ran.returncode, found, ran.stdout + ran.stderr
+
+
+def full_verdict(repo: Path, env: dict[str, str]) -> tuple[int, set[tuple[str, str]]]:
+    """What ``ddblint .`` (as CI runs it) says about the same tree."""
+    ran = subprocess.run(
+        [sys.executable, "-m", "ddblint", ".", "--format", "concise", "--no-cache"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode in (0, 1), ran.stdout + ran.stderr
+    return ran.returncode, {(m["file"], m["rule"]) for m in CONCISE_LINE.finditer(ran.stdout)}
+
+
+def test_a_comment_in_a_shared_module_called_from_elsewhere_passes_as_ddblint_dot_does(
+    tmp_path: Path, git_env: dict[str, str], hook_repo: tuple[Path, str]
+) -> None:
+    files = {"modules/seed/main.tf": SHARED_MODULE, "envs/prod/main.tf": PROD_CALLER}
+    repo = hook_config_repo(tmp_path / "infra", files, git_env, hook_repo)
+    (repo / "modules/seed/main.tf").write_text("# entries come from each environment\n" + SHARED_MODULE)
+    code, found, output = hook_verdict(repo, ["modules/seed/main.tf"], git_env)
+    assert (code, found) == full_verdict(repo, git_env) == (0, set()), output
+    assert "var.entries, which has no default; callers were looked for only in modules/seed" in output
+
+
+def test_a_grown_data_file_runs_the_hook_and_fails_as_ddblint_dot_does(
+    tmp_path: Path, git_env: dict[str, str], hook_repo: tuple[Path, str]
+) -> None:
+    files = {"stacks/regions/main.tf": REGIONS_FROM_CSV, "stacks/regions/data/regions.csv": regions_csv(3)}
+    repo = hook_config_repo(tmp_path / "infra", files, git_env, hook_repo)
+    (repo / "stacks/regions/data/regions.csv").write_text(regions_csv(25))
+    code, found, output = hook_verdict(repo, ["stacks/regions/data/regions.csv"], git_env)
+    expected = {("stacks/regions/main.tf", "DDB001"), ("stacks/regions/main.tf", "DDB002")}
+    assert (code, found) == full_verdict(repo, git_env) == (1, expected), output
+
+
+def test_a_commit_across_directories_with_their_own_configs_gets_the_verdict_of_ddblint_dot(
+    tmp_path: Path, git_env: dict[str, str], hook_repo: tuple[Path, str]
+) -> None:
+    files = {
+        "a/.ddblint.yaml": "ignore: [DDB001]\n",
+        "a/main.tf": TABLE,
+        "b/.ddblint.yaml": "rules:\n  DDB001: {max-items: 5}\n",
+        "b/main.tf": TABLE,
+    }
+    repo = hook_config_repo(tmp_path / "infra", files, git_env, hook_repo)
+    (repo / "a/items.tf").write_text(EIGHT_ITEMS)
+    (repo / "b/items.tf").write_text(EIGHT_ITEMS)
+    code, found, output = hook_verdict(repo, ["a/items.tf", "b/items.tf"], git_env)
+    assert "different config files" not in output
+    assert (code, found) == full_verdict(repo, git_env) == (1, {("b/items.tf", "DDB001")}), output

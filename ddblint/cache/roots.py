@@ -99,8 +99,16 @@ class _Entry:
 class RootCache:
     """A :data:`~ddblint.evaluate.expand.RootAnalyser` that reuses earlier analyses from the cache."""
 
-    def __init__(self, cache: Cache, scan_root: str, modules: LoadedModules, max_bytes: int) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        scan_root: str,
+        modules: LoadedModules,
+        max_bytes: int,
+        open_roots: frozenset[str] = frozenset(),
+    ) -> None:
         self._cache = cache
+        self._open_roots = open_roots  # roots whose callers were not all looked for (see analyse_root)
         self._scan_root = scan_root
         self._max_bytes = max_bytes  # the file() size cap: answers under another cap differ
         self._load_module: ModuleLoader = modules
@@ -117,7 +125,8 @@ class RootCache:
                 self._identify(root, key, entry.answers)
                 return entry.analysis
         gateway = RecordingGateway(self._scan_root, self._max_bytes)
-        analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway)
+        open_root = root in self._open_roots
+        analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway, open_root)
         if key is not None:
             answers = tuple(gateway.answers.items())
             self._cache.store("roots", key, _Entry(answers, analysis))
@@ -132,7 +141,7 @@ class RootCache:
 
     def _key(self, module: Module, root: str) -> str | None:
         """Digest of every module file the root can reach; None if one has no stable digest."""
-        parts = [self._scan_root, root]
+        parts = [self._scan_root, root, "open" if root in self._open_roots else "closed"]
         files = list(self._var_files)
         for reached in _reachable(module, self._load_module):
             parts += ["module", reached.dir, str(self._var_scopes(reached.dir))]

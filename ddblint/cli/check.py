@@ -127,7 +127,7 @@ def check(
     settings = _with_limits(effective.settings, cache_dir, max_file_size, parse_timeout)
     try:
         result = _lint(targets, settings, quiet)
-    except (UsageError, BaselineError) as exc:
+    except (UsageError, BaselineError, ConfigError) as exc:
         return fail(str(exc))
     except _Hcl2Mismatch as exc:
         return fail(str(exc))
@@ -135,6 +135,8 @@ def check(
         return report_internal_error(exc, debug)
     if write_baseline is not None:
         return _write_baseline(result, write_baseline)
+    if result.notes and not quiet:
+        sys.stderr.write("".join(f"ddblint: note: {note}\n" for note in result.notes))
     if result.stale_baseline and not quiet and settings.baseline:
         from ddblint.filter.baseline import stale_notice
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ddblint.catalog.entries import load_catalog
 from ddblint.config.schema import FileConfig, Setting, options_of, severities_of, validate
-from ddblint.config.settings import PathOverride, RuleLayer, Settings
+from ddblint.config.settings import COMMAND_LINE, PathOverride, RuleLayer, Settings
 from ddblint.config.source import ConfigError, find_config, read_config
 from ddblint.discover.files import common_root
 from ddblint.findings import Severity
@@ -57,21 +57,16 @@ class Effective:
 
 
 def config_for(targets: list[str], command_line: CommandLine) -> str | None:
-    """The config file for these targets: ``--config``, else the one all of them find; None if isolated."""
+    """The run's config file: ``--config``, else the one found from the targets' common directory up.
+
+    Config files closer to some of the targets are nested ones: they apply to their
+    own directories (see :mod:`ddblint.config.nested`). None if isolated.
+    """
     if command_line.isolated:
         return None
     if command_line.config is not None:
         return command_line.config
-    found = {target: find_config(target) for target in targets}
-    distinct = sorted({path for path in found.values() if path is not None})
-    if len(distinct) > 1 or (distinct and None in found.values()):
-        pairs = ", ".join(f"{t} -> {os.path.relpath(p) if p else 'no config'}" for t, p in found.items())
-        raise ConfigError(
-            "targets",
-            None,
-            f"the paths use different config files ({pairs}); lint them in separate runs or pass --config",
-        )
-    return distinct[0] if distinct else None
+    return find_config(common_root([os.path.abspath(t) for t in targets or ["."]]))
 
 
 def effective_settings(targets: list[str], command_line: CommandLine, cwd: str | None = None) -> Effective:
@@ -108,6 +103,8 @@ def effective_settings(targets: list[str], command_line: CommandLine, cwd: str |
         suppress=file_config.suppress if file_config else (),
         baseline=baseline,
         base_dir=file_config.document.directory if file_config else cwd,
+        config_file=file_config.document.path if file_config else None,
+        nested_configs=command_line.config is None and not command_line.isolated,
     )
     shown = merger.shown + _rule_lines(file_config, command_line, settings)
     return Effective(settings, file_config.document.path if file_config else None, tuple(shown))
@@ -166,7 +163,7 @@ def _command_line_layer(command_line: CommandLine, prefixes: dict[str, tuple[str
     options = {"DDB001": {"max-items": command_line.max_items}} if command_line.max_items is not None else {}
     if not (select or ignore or options):
         return ()
-    return (PathOverride(("**",), RuleLayer(select, ignore, {}, options), "command line"),)
+    return (PathOverride(("**",), RuleLayer(select, ignore, {}, options), COMMAND_LINE),)
 
 
 def _layer_summary(layer: RuleLayer) -> str:

@@ -34,6 +34,9 @@ def path_matches(pattern: str, relative: str) -> bool:
     return any(fnmatch.fnmatchcase(prefix, p) for p in candidates for prefix in prefixes)
 
 
+COMMAND_LINE = "command line"  # the origin of the layer made of rule flags
+
+
 @dataclass(frozen=True)
 class RuleLayer:
     """Selection, severities and options as one layer states them: the base, or one override."""
@@ -113,6 +116,24 @@ class PathRules:
 
 
 @dataclass(frozen=True)
+class ConfigScope:
+    """A config file below the run's own: for files under ``directory`` it replaces the run's rule layers.
+
+    As with ruff, the closest config file wins whole (no merging with the one above);
+    its ``overrides`` paths are relative to ``directory``. The command-line layer still
+    applies over it, as over every file.
+    """
+
+    directory: str  # absolute, real
+    layer: RuleLayer
+    overrides: tuple[PathOverride, ...] = ()
+    origin: str = ""  # the config file
+
+    def holds(self, real_path: str) -> bool:
+        return real_path.startswith(self.directory + os.sep)
+
+
+@dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ("DDB",)
     ignore: tuple[str, ...] = ()
@@ -130,6 +151,9 @@ class Settings:
     suppress: tuple[PathSuppression, ...] = ()
     baseline: str | None = None  # a baseline file whose findings are suppressed
     base_dir: str = ""  # the directory ``overrides`` and ``suppress`` paths are relative to ("": current)
+    config_file: str | None = None  # the run's config file, if any
+    nested_configs: bool = False  # whether config files below the run's apply to their directories
+    scopes: tuple[ConfigScope, ...] = ()  # those config files, deepest first
 
     @property
     def base_layer(self) -> RuleLayer:
@@ -141,7 +165,12 @@ class Settings:
 
     def may_select(self, rule_id: str) -> bool:
         """Whether some file could select ``rule_id``: the engine skips a check only when none can."""
-        return self.selects(rule_id) or any(o.layer.opinion(rule_id) for o in self.overrides)
+        overrides = [*self.overrides, *(o for scope in self.scopes for o in scope.overrides)]
+        return (
+            self.selects(rule_id)
+            or any(o.layer.opinion(rule_id) for o in overrides)
+            or any(scope.layer.opinion(rule_id) is True for scope in self.scopes)
+        )
 
     def options_for(self, rule_id: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
         return PathRules((self.base_layer,)).options(rule_id, defaults)
@@ -156,9 +185,25 @@ class Settings:
         return relative.replace(os.sep, "/")
 
     def for_path(self, path: str) -> PathRules:
-        """The rule layers in force for one file: the base, then every override matching it, in order."""
+        """The rule layers in force for one file: the base, then every override matching it, in order.
+
+        Below a nested config file, that file's layers stand in for the run's; the
+        command-line layer comes last either way.
+        """
+        scope = self._scope_of(path)
+        if scope is not None:
+            relative = os.path.relpath(os.path.realpath(path), scope.directory).replace(os.sep, "/")
+            matching = tuple(o.layer for o in scope.overrides if o.applies_to(relative))
+            flags = tuple(o.layer for o in self.overrides if o.origin == COMMAND_LINE)
+            return PathRules((scope.layer, *matching, *flags))
         if not self.overrides:
             return PathRules((self.base_layer,))
         relative = self.relative(path)
         matching = tuple(o.layer for o in self.overrides if o.applies_to(relative))
         return PathRules((self.base_layer, *matching))
+
+    def _scope_of(self, path: str) -> ConfigScope | None:
+        if not self.scopes:
+            return None
+        real = os.path.realpath(path)
+        return next((scope for scope in self.scopes if scope.holds(real)), None)

@@ -66,7 +66,7 @@ def find_config(start: str) -> str | None:
             if os.path.isfile(candidate):
                 return candidate
         pyproject = os.path.join(directory, PYPROJECT)
-        if os.path.isfile(pyproject) and _has_ddblint_table(pyproject):
+        if os.path.isfile(pyproject) and has_ddblint_table(pyproject):
             return pyproject
         parent = os.path.dirname(directory)
         if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
@@ -74,7 +74,7 @@ def find_config(start: str) -> str | None:
         directory = parent
 
 
-def _has_ddblint_table(path: str) -> bool:
+def has_ddblint_table(path: str) -> bool:
     """A cheap look before parsing: pyproject files without our table are skipped, not validated."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:

@@ -17,6 +17,10 @@ from ddblint.discover.repo_root import find_repo_root
 from ddblint.problems import ParseProblem
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
+# Files that may configure ddblint for their directory; the config stage reads and validates them.
+CONFIG_CANDIDATES = (".ddblint.yaml", ".ddblint.yml", "pyproject.toml")
+# How much of a module file is searched for a data file's name: the start of any real Terraform file.
+_READER_PREFIX = 5 * 1024 * 1024
 
 
 class UsageError(Exception):
@@ -55,6 +59,8 @@ class Discovery:
     problems: list[ParseProblem] = field(default_factory=list)
     requested: set[str] = field(default_factory=set)  # module dirs named by the user's paths
     file_modules: set[str] = field(default_factory=set)  # module dirs of named files (the pre-commit case)
+    config_candidates: set[str] = field(default_factory=set)  # possible config files inside the scanned tree
+    data_files: dict[str, set[str]] = field(default_factory=dict)  # named data file -> modules that may read it
     reach: str = ""  # how far module calls and file() may reach (default: root); see _reach()
 
     def __post_init__(self) -> None:
@@ -89,19 +95,70 @@ def discover(paths: list[str], excludes: Iterable[str] = (), root: str | None = 
     for given, path in zip(paths, absolute):
         if not os.path.lexists(path):
             raise UsageError(f"{given}: no such file or directory")
-    scan_root = root or common_root(absolute)
-    found = Discovery(os.path.realpath(scan_root))
     patterns = tuple(excludes)
+    data = [p for p in absolute if not os.path.isdir(p) and not is_terraform_file(os.path.basename(p))]
+    readers = {path: data_file_readers(path, patterns, root or common_root(absolute)) for path in data}
+    linted = [p for p in absolute if p not in readers] + [d for found_dirs in readers.values() for d in found_dirs]
+    scan_root = root or common_root(linted or absolute)
+    found = Discovery(os.path.realpath(scan_root), data_files={p: set(d) for p, d in readers.items()})
     for path in absolute:
         if os.path.isdir(path):
             _walk(path, found, patterns, set())
-        else:
-            directory = os.path.dirname(path)
-            found.requested.add(directory)
-            found.file_modules.add(directory)
-            _add_directory_files(directory, found, patterns)
+        elif path not in readers:
+            _add_named_module(os.path.dirname(path), found, patterns)
+    for directory in sorted({d for found_dirs in readers.values() for d in found_dirs}):
+        _add_named_module(directory, found, patterns)
     found.reach = _reach(found)
     return found
+
+
+def _add_named_module(directory: str, found: Discovery, patterns: tuple[str, ...]) -> None:
+    """The module of a file named on the command line, and the config files on its way up to the scan root."""
+    found.requested.add(directory)
+    found.file_modules.add(directory)
+    _add_directory_files(directory, found, patterns)
+    current = directory
+    while _inside(os.path.realpath(current), found.root):
+        found.config_candidates.update(
+            candidate for name in CONFIG_CANDIDATES if os.path.isfile(candidate := os.path.join(current, name))
+        )
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+
+
+def data_file_readers(path: str, patterns: tuple[str, ...], scan_root: str) -> list[str]:
+    """The modules that may read a data file (JSON, YAML, CSV, a template) that a commit changed.
+
+    Terraform reads data files through ``file()``, ``templatefile()`` and ``fileset()`` with
+    paths built from ``path.module``, so a reader is looked for where such files usually
+    live: the file's own directory and those above it, up to the root of its git repository
+    (or the scan root outside one). A module there is a reader when its bytes name the
+    file, or when it calls ``fileset()``, whose pattern need not name it. Nothing is parsed;
+    a module elsewhere that reads the file through ``../`` is not looked for.
+    """
+    name = os.path.basename(path).encode("utf-8", "surrogateescape")
+    top = os.path.realpath(find_repo_root(os.path.dirname(path)))
+    readers: list[str] = []
+    current = os.path.dirname(path)
+    while True:
+        files = list_module_files(current, scan_root, patterns)
+        if files and any(_may_read(file, name) for file in files):
+            readers.append(current)
+        parent = os.path.dirname(current)
+        if os.path.realpath(current) == top or parent == current:
+            return readers
+        current = parent
+
+
+def _may_read(file: str, data_file_name: bytes) -> bool:
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(_READER_PREFIX)
+    except OSError:
+        return False
+    return data_file_name in data or b"fileset(" in data
 
 
 def _reach(found: Discovery) -> str:
@@ -161,6 +218,8 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
                     if entry.is_symlink() and not _inside(os.path.realpath(entry.path), found.root):
                         continue
                     files.append(entry.path)
+                elif entry.name in CONFIG_CANDIDATES and entry.is_file():
+                    found.config_candidates.add(entry.path)
             except OSError:
                 continue
         if files:

@@ -26,6 +26,8 @@ from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Reso
 from ddblint.parse.syntax import Block, Call, Literal, TupleExpr, literal_string
 from ddblint.problems import ParseProblem
 
+# Why a variable of an open root (see analyse_root) is unknown; also how an item set's count says so.
+UNSEARCHED_CALLER = "a caller ddblint did not look for may set it"
 MAX_INSTANCES = 20_000  # items evaluated per item set; larger sets are counted, not built
 MAX_MODULE_INSTANCES = 1_000
 MAX_MODULE_DEPTH = 16
@@ -93,11 +95,21 @@ def analyse(
 
 
 def analyse_root(
-    module: Module, root: str, scan_root: str, load_module: ModuleLoader, gateway: FileGateway | None = None
+    module: Module,
+    root: str,
+    scan_root: str,
+    load_module: ModuleLoader,
+    gateway: FileGateway | None = None,
+    open_root: bool = False,
 ) -> RootAnalysis:
-    """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk."""
+    """Instantiate one root module and everything it calls; ``gateway`` answers its questions to the disk.
+
+    An ``open_root`` is a module judged as a root only because no caller was looked for
+    where it may have one (a pre-commit run): a caller could set the variables it leaves
+    without a default, so they are unknown to ddblint, not unknown to Terraform.
+    """
     collected = _Collected(root, gateway or FileGateway(scan_root), load_module)
-    variables = _root_variables(module, root, collected.gateway)
+    variables = _root_variables(module, root, collected.gateway, open_root)
     _instantiate(module, "", variables, ONE, [root], collected, ())
     sets = _resolve_tables(collected)
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
@@ -110,7 +122,9 @@ def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
     return list(seen.values())
 
 
-def _root_variables(module: Module, root: str, gateway: FileGateway) -> dict[str, tuple[Any, Trace]]:
+def _root_variables(
+    module: Module, root: str, gateway: FileGateway, open_root: bool = False
+) -> dict[str, tuple[Any, Trace]]:
     """Root variables: tfvars values win over defaults; neither means unknown."""
     scope = ModuleScope(module, "", root, gateway, {})
     variables: dict[str, tuple[Any, Trace]] = {}
@@ -119,6 +133,9 @@ def _root_variables(module: Module, root: str, gateway: FileGateway) -> dict[str
             variables[name] = evaluate_attribute(scope, module.tfvars[name].expr)
         elif variable.default is not None:
             variables[name] = evaluate_attribute(scope, variable.default.expr)
+        elif open_root:
+            reason = f"var.{name} has no default, and {UNSEARCHED_CALLER}"
+            variables[name] = (Unknown(reason, f"var.{name}", bound=variable.size_bound), Trace())
         else:
             reason = f"var.{name} has no default and no value in tfvars"
             variables[name] = (_unset(reason, variable), Trace())
