@@ -390,7 +390,9 @@ def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> 
         value, text, _ = _decode_item(raw)
     if not isinstance(value, dict):
         return None
-    return ItemInstance(None, value, nondeterministic=tuple(trace.nondeterministic), text=text)
+    keys = [resource.attribute(name) for name in ("hash_key", "range_key")]
+    hash_key, range_key = (evaluate_attribute(scope, a.expr, each, index)[0] if a else None for a in keys)
+    return ItemInstance(None, value, hash_key, range_key, tuple(trace.nondeterministic), text)
 
 
 def _evaluate_items(

@@ -9,6 +9,8 @@ from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, rule
 from ddblint.rules.focus import counting_line
 
+MAX_SETS_SHOWN = 3  # the largest contributors; a table written by 10,000 blocks names three, counts the rest
+
 
 @dataclass(frozen=True)
 class TooManyItemsOptions:
@@ -38,7 +40,10 @@ def too_many_items(load: TableLoad, options: TooManyItemsOptions) -> Iterator[Hi
         via = f" ({total_count.via})" if total_count.via else ""
         subject = f"`{biggest.address}` writes {amount} into `{load.table_label}`{via}"
     else:
-        parts = ", ".join(_describe(s, n or 0) for s, n in sorted(counted, key=lambda p: -(p[1] or 0)))
+        largest = sorted(counted, key=lambda p: -(p[1] or 0))
+        parts = ", ".join(_describe(s, n or 0) for s, n in largest[:MAX_SETS_SHOWN])
+        if len(largest) > MAX_SETS_SHOWN:
+            parts += f" and {len(largest) - MAX_SETS_SHOWN:,} more"
         subject = f"{len(counted)} item resources write {amount} into `{load.table_label}`: {parts}"
     message = f"{subject}, more than max-items ({limit})."
     evidence = tuple(dict.fromkeys(f for s, _ in counted for f in s.total.data_files))

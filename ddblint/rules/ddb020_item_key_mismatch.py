@@ -8,7 +8,7 @@ from typing import Any
 from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import argument_line, item_line
-from ddblint.rules.item_sets import observe, summarize
+from ddblint.rules.item_sets import judged_instances, observe, summarize
 
 
 def _argument_problems(argument: str, given: Any, expected: str | None) -> Iterator[str]:
@@ -42,7 +42,7 @@ def item_key_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     table = item_set.table
     if table is None or table.hash_key is None:
         return
-    observations = observe(found for instance in item_set.instances for found in _problems(instance, table))
+    observations = observe(found for instance in judged_instances(item_set) for found in _problems(instance, table))
     if not observations:
         return
     schema = f"hash key `{table.hash_key}`" + (f", range key `{table.range_key}`" if table.range_key else "")

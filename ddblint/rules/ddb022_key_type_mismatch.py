@@ -9,7 +9,7 @@ from ddblint.dynamodb.item_json import attribute_type
 from ddblint.evaluate.analysis import ItemInstance, ItemSet, Table
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import item_line
-from ddblint.rules.item_sets import decoded, observe, summarize
+from ddblint.rules.item_sets import judged_instances, observe, summarize
 
 
 def _problems(instance: ItemInstance, table: Table) -> Iterator[tuple[Any, str, str]]:
@@ -30,7 +30,12 @@ def key_type_mismatch(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     table = item_set.table
     if table is None:
         return
-    observations = observe(found for instance in decoded(item_set) for found in _problems(instance, table))
+    observations = observe(
+        found
+        for instance in judged_instances(item_set)
+        if isinstance(instance.value, dict)
+        for found in _problems(instance, table)
+    )
     if not observations:
         return
     message = (

@@ -23,6 +23,13 @@ def decoded(item_set: ItemSet) -> list[ItemInstance]:
     return [i for i in item_set.instances if isinstance(i.value, dict)]
 
 
+def judged_instances(item_set: ItemSet) -> tuple[ItemInstance, ...]:
+    """The instances whose keys and shape rules check: the listed ones, or the template standing for them all."""
+    if item_set.instances or item_set.template is None:
+        return item_set.instances
+    return (item_set.template,)
+
+
 def content(item_set: ItemSet) -> list[object]:
     """The decoded items a content rule judges: the listed ones, or the template standing for them all."""
     listed: list[object] = [i.value for i in decoded(item_set)]

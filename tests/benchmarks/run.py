@@ -29,9 +29,16 @@ Targets (the issue's): cold / parse-everything <= 0.15; warm / grep <= 8;
 changed <= warm + 1.2 x naive one file; worst / parse-everything (all items)
 <= 0.7; cold at 10k / cold at 1k <= 11; peak memory at 10k <= 300 MB.
 
+``--table-blocks N ...`` measures something else instead: one table written by
+N single-item blocks (``one_table.py``), whose population is judged as a whole.
+ddblint with an empty cache, against parse-everything on the same tree, at each
+N; the target is linear growth: seconds per block at the largest N at most 1.25
+times those at the smallest.
+
 Usage::
 
     python tests/benchmarks/run.py [--modules 1000 10000] [--repeat 3] [--worst 1000] [--keep DIR]
+    python tests/benchmarks/run.py --table-blocks 2500 5000 10000 [--repeat 3]
 
 Exit status 1 when a target is missed.
 """
@@ -52,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GENERATOR = Path(__file__).resolve().parent / "generate_repo.py"
+ONE_TABLE = Path(__file__).resolve().parent / "one_table.py"
 
 PARSE_EVERYTHING = """\
 import os
@@ -255,6 +263,39 @@ def report_size(size: int, repo: Repo, results: dict[str, Measurement], report: 
         )
 
 
+def _one_table_measurements(repo: Path, cache: Path, baseline_repeat: int) -> list[Measurement]:
+    return [
+        Measurement("parse everything", lambda r: parse_everything(repo), repeat=baseline_repeat),
+        Measurement("ddblint cold", lambda r: ddblint(repo, cache), before=lambda r: fresh(cache)),
+    ]
+
+
+def one_table(base: Path, sizes: list[int], repeat: int, baseline_repeat: int) -> Report:
+    """One table written by N blocks, at each N: ddblint cold against parse-everything, and linear growth."""
+    report = Report()
+    per_block: dict[int, float] = {}
+    for size in sizes:
+        work = fresh(base / f"blocks-{size}")
+        subprocess.run([sys.executable, str(ONE_TABLE), str(work / "repo"), "--blocks", str(size)], check=True,
+                       capture_output=True)  # fmt: skip
+        measurements = _one_table_measurements(work / "repo", work / "cache", baseline_repeat)
+        measure(measurements, repeat)
+        results = {m.name: m for m in measurements}
+        cold, parse = results["ddblint cold"].seconds, results["parse everything"].seconds
+        per_block[size] = cold / size
+        print(f"\nN = {size:,} blocks into one table")
+        for name, measured in results.items():
+            print(f"  {name:<36} {measured.seconds:9.3f} s  peak {measured.peak_rss / MB:7.1f} MB")
+        report.lines.append(f"N = {size:,} blocks: {cold:.2f} s, {1000 * per_block[size]:.3f} ms per block")
+        report.target(f"cold / parse everything at {size:,} blocks", cold / parse, 1.0)
+        shutil.rmtree(work, ignore_errors=True)
+    if len(sizes) > 1:
+        smallest, largest = sizes[0], sizes[-1]
+        growth = per_block[largest] / per_block[smallest]
+        report.target(f"seconds per block at {largest:,} / at {smallest:,}", growth, 1.25)
+    return report
+
+
 def ddblint_peak(results: dict[str, Measurement]) -> int:
     return max(m.peak_rss for name, m in results.items() if name.startswith("ddblint"))
 
@@ -267,7 +308,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worst", type=int, nargs="*", help="sizes for the worst case (default: the smallest)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory, not a temporary one")
+    parser.add_argument("--table-blocks", type=int, nargs="+", help="instead: one table written by N blocks, per N")
     args = parser.parse_args(argv)
+    if args.table_blocks:
+        base = Path(tempfile.mkdtemp(prefix="ddblint-one-table-"))
+        try:
+            report = one_table(base, sorted(args.table_blocks), args.repeat, args.baseline_repeat)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+        print("\nTargets")
+        print("\n".join(report.lines))
+        return 1 if report.failures else 0
     sizes = sorted(args.modules)
     worst_sizes = set(sizes[:1] if args.worst is None else args.worst)
     base = args.keep or Path(tempfile.mkdtemp(prefix="ddblint-scale-"))
