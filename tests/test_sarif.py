@@ -454,6 +454,11 @@ def test_the_multitool_finds_no_error_or_warning_in_any_fixture_report(tmp_path:
     del broken["$schema"]
     control.write_text(json.dumps(broken), encoding="utf-8")
 
+    checked = [json.loads(log.read_text(encoding="utf-8"))["runs"][0] for log in [*logs, with_suppressed]]
+    results = [result for run in checked for result in run["results"]]
+    assert any(result.get("relatedLocations") for result in results), "no log with callers as relatedLocations"
+    assert any(result["suppressions"] for result in results), "no log with a suppressed result"
+    assert any(result["ruleId"] == "DDB000" for result in results), "no log with a parse error"
     problems = validation_problems(tool, [*logs, with_suppressed, trimmed, control], tmp_path / "validation.sarif")
     assert problems, "the multitool found nothing wrong with a log without $schema: is it validating?"
     assert {file for _, _, file in problems} == {control.as_uri()}, problems
