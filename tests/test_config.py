@@ -424,6 +424,22 @@ def test_config_command_and_show_settings_print_origins(
     assert _row(out, "command line flags") == ("**: ignore DDB003", "command line")
 
 
+def test_show_settings_prints_the_limits_the_flags_set_and_the_run_uses_them(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(repo / CONFIG, "max-file-size: 4096\n")
+    code, out, _ = _cli(["check", ".", "--show-settings"], repo, capsys, monkeypatch)
+    assert code == 0 and _row(out, "max-file-size") == ("4096", ".ddblint.yaml:1")
+    flags = ["--max-file-size", "100", "--parse-timeout", "2.5"]
+    code, out, _ = _cli(["check", ".", "--show-settings", *flags], repo, capsys, monkeypatch)
+    assert code == 0
+    assert _row(out, "max-file-size") == ("100", "command line (--max-file-size)")
+    assert _row(out, "parse-timeout") == ("2.5", "command line (--parse-timeout)")
+    write_module(repo, plans_tf())
+    code, out, _ = _cli(["--format", "concise", "--max-file-size", "100", "."], repo, capsys, monkeypatch)
+    assert code == 1 and "DDB000" in out and "100-byte limit" in out, out
+
+
 def test_the_config_file_decides_the_exit_code(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

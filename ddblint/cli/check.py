@@ -114,6 +114,9 @@ def check(
         var_files=tuple(str(v) for v in var_file or ()),
         jobs=jobs,
         cache=not no_cache,
+        cache_dir=str(cache_dir) if cache_dir is not None else None,
+        max_file_size=max_file_size,
+        parse_timeout=parse_timeout,
     )
     try:
         effective = effective_settings(targets, command_line)
@@ -124,7 +127,7 @@ def check(
         return EXIT_OK
     if write_baseline is not None:
         effective = with_baseline(effective, None)
-    settings = _with_limits(effective.settings, cache_dir, max_file_size, parse_timeout)
+    settings = effective.settings
     try:
         result = _lint(targets, settings, quiet)
     except (UsageError, BaselineError, ConfigError) as exc:
@@ -162,21 +165,6 @@ def _write_baseline(result: Result, path: Path) -> int:
         return fail(f"cannot write the baseline to {path}: {exc.strerror or exc}")
     sys.stderr.write(f"ddblint: recorded {count} finding{'s' if count != 1 else ''} in {path}\n")
     return EXIT_OK
-
-
-def _with_limits(
-    settings: Settings, cache_dir: Path | None, max_file_size: int | None, parse_timeout: float | None
-) -> Settings:
-    """Flags for where the cache lives and how much one file may cost win over the config file."""
-    from dataclasses import replace
-
-    if cache_dir is not None:
-        settings = replace(settings, cache_dir=str(cache_dir))
-    if max_file_size is not None:
-        settings = replace(settings, max_file_size=max_file_size)
-    if parse_timeout is not None:
-        settings = replace(settings, parse_time_budget=parse_timeout)
-    return settings
 
 
 def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:

@@ -40,6 +40,9 @@ class CommandLine:
     var_files: tuple[str, ...] = ()
     jobs: int | None = None
     cache: bool = True
+    cache_dir: str | None = None
+    max_file_size: int | None = None
+    parse_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def effective_settings(targets: list[str], command_line: CommandLine, cwd: str |
     exclude_base = cwd if command_line.exclude is not None or file_config is None else file_config.document.directory
     fail_on = merger.pick("fail-on", command_line.fail_on, "warning", "--fail-on")
     baseline = merger.pick("baseline", _absolute(command_line.baseline, cwd), None, "--baseline")
-    max_file_size = merger.pick("max-file-size", None, Settings.max_file_size, "")
+    max_file_size = merger.pick("max-file-size", command_line.max_file_size, Settings.max_file_size, "--max-file-size")
     if merger.pick("require-reason", None, True, "") is False:
         ignore = (*ignore, "DDB091")
     rules = file_config.rules if file_config else ()
@@ -99,6 +102,10 @@ def effective_settings(targets: list[str], command_line: CommandLine, cwd: str |
         max_file_size=max_file_size,
         jobs=command_line.jobs,
         cache=command_line.cache,
+        cache_dir=command_line.cache_dir,
+        parse_time_budget=(
+            command_line.parse_timeout if command_line.parse_timeout is not None else Settings.parse_time_budget
+        ),
         overrides=(*(file_config.overrides if file_config else ()), *_command_line_layer(command_line, cli_prefixes)),
         suppress=file_config.suppress if file_config else (),
         baseline=baseline,
@@ -194,6 +201,12 @@ def _rule_lines(file_config: FileConfig | None, command_line: CommandLine, setti
         lines.append(ShownSetting(f"suppress[{index}]", value, entry.origin))
     if command_line.var_files:
         lines.append(ShownSetting("var-files", ", ".join(command_line.var_files), "command line (--var-file)"))
+    if command_line.parse_timeout is not None:
+        lines.append(
+            ShownSetting("parse-timeout", _show(command_line.parse_timeout, ""), "command line (--parse-timeout)")
+        )
+    if settings.cache_dir is not None:
+        lines.append(ShownSetting("cache-dir", settings.cache_dir, "command line (--cache-dir)"))
     return lines
 
 
