@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.discover.repo_root import RepoPaths, find_repo_root
+from ddblint.repo_paths import RepoPaths, find_repo_root
 
 
 def test_the_root_is_the_nearest_directory_holding_git(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ README table are all generated from it.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,6 @@ class RuleDoc:
     tags: tuple[str, ...] = ()
     security_severity: str | None = None
     options: tuple[RuleOption, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def option_defaults(self) -> dict[str, Any]:
         return {option.name: option.default for option in self.options}

@@ -18,8 +18,8 @@ from ddblint.catalog.entries import load_catalog
 from ddblint.config.schema import FileConfig, Setting, options_of, severities_of, validate
 from ddblint.config.settings import COMMAND_LINE, PathOverride, RuleLayer, Settings
 from ddblint.config.source import ConfigError, find_config, read_config
-from ddblint.discover.files import common_root
 from ddblint.findings import Severity
+from ddblint.repo_paths import common_root
 
 DEFAULT = "default"
 

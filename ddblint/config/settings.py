@@ -172,9 +172,6 @@ class Settings:
             or any(scope.layer.opinion(rule_id) is True for scope in self.scopes)
         )
 
-    def options_for(self, rule_id: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
-        return PathRules((self.base_layer,)).options(rule_id, defaults)
-
     def relative(self, path: str) -> str:
         """``path`` relative to the base directory, with ``/``; what override and suppress globs match."""
         base = os.path.abspath(self.base_dir or ".")

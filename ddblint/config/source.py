@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ddblint.repo_paths import directories_up
 from ddblint.safe_yaml import UnsafeYaml, load_yaml
 
 CONFIG_NAMES = (".ddblint.yaml", ".ddblint.yml")
@@ -59,8 +60,8 @@ class ConfigDocument:
 
 def find_config(start: str) -> str | None:
     """The nearest config file from ``start`` (a file or directory) up to the repository root."""
-    directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    while True:
+    first = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    for directory in directories_up(first):
         for name in CONFIG_NAMES:
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate):
@@ -68,10 +69,7 @@ def find_config(start: str) -> str | None:
         pyproject = os.path.join(directory, PYPROJECT)
         if os.path.isfile(pyproject) and has_ddblint_table(pyproject):
             return pyproject
-        parent = os.path.dirname(directory)
-        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
-            return None
-        directory = parent
+    return None
 
 
 def has_ddblint_table(path: str) -> bool:

@@ -18,21 +18,14 @@ the module with it. Outside a git repository nothing is searched.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ddblint.discover.files import list_module_files
-from ddblint.discover.repo_root import find_repo_root
+from ddblint.repo_paths import directories_up, is_repository_root
 
 if TYPE_CHECKING:
     from ddblint.discover.prefilter import ModuleBytes
-
-
-def repository_of(directory: str) -> str | None:
-    """The root of the git checkout holding ``directory``, or None outside one."""
-    root = find_repo_root(directory)
-    return root if os.path.lexists(os.path.join(root, ".git")) else None
 
 
 def find_callers(
@@ -62,16 +55,7 @@ def find_callers(
     return callers
 
 
-def _ancestors(module: str) -> Iterator[str]:
-    """The directories above ``module`` up to its repository root, nearest first."""
-    top = repository_of(module)
-    if top is None:
-        return
-    real_top = os.path.realpath(top)
-    current = module
-    while os.path.realpath(current) != real_top:
-        parent = os.path.dirname(current)
-        if parent == current:
-            return
-        current = parent
-        yield current
+def _ancestors(module: str) -> list[str]:
+    """The directories above ``module`` up to its repository root, nearest first; none outside a repository."""
+    above = list(directories_up(module))[1:]
+    return above if above and is_repository_root(above[-1]) else []

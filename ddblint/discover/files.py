@@ -13,8 +13,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ddblint.discover.repo_root import find_repo_root
 from ddblint.problems import ParseProblem
+from ddblint.repo_paths import common_root, find_repo_root
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
 # Files that may configure ddblint for their directory; the config stage reads and validates them.
@@ -45,8 +45,11 @@ def is_values_file(name: str) -> bool:
 
 def is_auto_loaded(name: str) -> bool:
     """Files Terraform reads on its own; other ``.tfvars`` need ``--var-file``."""
-    if name.endswith((".tf", ".tf.json")):
-        return True
+    return name.endswith((".tf", ".tf.json")) or is_auto_loaded_values(name)
+
+
+def is_auto_loaded_values(name: str) -> bool:
+    """``terraform.tfvars`` and ``*.auto.tfvars`` (and their JSON forms): the variable files Terraform reads itself."""
     return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
 
 
@@ -82,12 +85,6 @@ class Discovery:
         files = list_module_files(directory, self.root, excludes)
         self.modules[directory] = files
         return files
-
-
-def common_root(paths: Iterable[str]) -> str:
-    """The directory the scan is confined to: the common parent of what was asked for."""
-    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths]
-    return os.path.commonpath(dirs) if dirs else os.getcwd()
 
 
 def discover(paths: list[str], excludes: Iterable[str] = (), root: str | None = None) -> Discovery:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES
 from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EvalError, call, failed
-from ddblint.evaluate.values import Sized, TfSet, Unknown, first_unknown, size_of, to_string
+from ddblint.evaluate.values import Sized, TfSet, Unknown, first_unknown, size_of, to_number, to_string, whole
 from ddblint.model.module import Module
 from ddblint.parse.syntax import (
     BinaryOp,
@@ -445,8 +445,7 @@ class Evaluator:
         if operator == "/":
             if b == 0:
                 raise EvalError("division by zero")
-            result = a / b
-            return int(result) if float(result).is_integer() else result
+            return whole(a / b)
         if operator == "%":
             if b == 0:
                 raise EvalError("division by zero")
@@ -613,17 +612,12 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 def _number(value: Any) -> int | float:
+    number = to_number(value)
+    if number is not None:
+        return number
     if isinstance(value, bool):
         raise EvalError("a boolean is not a number")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            raise EvalError(f"{value!r} is not a number") from None
-        return int(number) if number.is_integer() else number
-    raise EvalError("not a number")
+    raise EvalError(f"{value!r} is not a number" if isinstance(value, str) else "not a number")
 
 
 def evaluate_attribute(

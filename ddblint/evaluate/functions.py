@@ -19,7 +19,18 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from ddblint.evaluate.values import Sized, TfSet, Unknown, contains_unknown, first_unknown, size_of, to_json, to_string
+from ddblint.evaluate.values import (
+    Sized,
+    TfSet,
+    Unknown,
+    contains_unknown,
+    first_unknown,
+    size_of,
+    to_json,
+    to_number,
+    to_string,
+    whole,
+)
 
 MATERIALIZE_LIMIT = 100_000
 NONDETERMINISTIC = {
@@ -169,20 +180,14 @@ def _range(args: list[Any], files: Files) -> Any:
     count = max(0, math.ceil((stop - start) / step))
     if count > MATERIALIZE_LIMIT:
         return Sized(count, f"range({', '.join(to_string(n) for n in numbers)})")
-    return [_number(start + i * step) for i in range(count)]
+    return [whole(start + i * step) for i in range(count)]
 
 
 def _need_number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    number = to_number(value)
+    if number is None:
         raise EvalError(f"{name}() needs numbers")
-    try:
-        return float(value)
-    except ValueError:
-        raise EvalError(f"{name}() needs numbers") from None
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
+    return float(number)
 
 
 def _toset(args: list[Any], files: Files) -> Any:
@@ -347,7 +352,7 @@ def _tostring(args: list[Any], files: Files) -> Any:
 def _tonumber(args: list[Any], files: Files) -> Any:
     if args[0] is None:
         return None
-    return _number(_need_number(args[0], "tonumber"))
+    return whole(_need_number(args[0], "tonumber"))
 
 
 def _join(args: list[Any], files: Files) -> Any:
@@ -435,15 +440,15 @@ def without_repeats(values: Iterable[Any]) -> list[Any]:
 
 
 def _max(args: list[Any], files: Files) -> Any:
-    return _number(max(_need_number(a, "max") for a in args))
+    return whole(max(_need_number(a, "max") for a in args))
 
 
 def _min(args: list[Any], files: Files) -> Any:
-    return _number(min(_need_number(a, "min") for a in args))
+    return whole(min(_need_number(a, "min") for a in args))
 
 
 def _abs(args: list[Any], files: Files) -> Any:
-    return _number(abs(_need_number(args[0], "abs")))
+    return whole(abs(_need_number(args[0], "abs")))
 
 
 def _base64encode(args: list[Any], files: Files) -> Any:

@@ -144,3 +144,27 @@ def size_of(value: Any) -> int | None:
     if isinstance(value, (dict, list, tuple, str)):
         return len(value)
     return None
+
+
+def to_number(value: Any) -> int | float | None:
+    """A Terraform number from a number or a numeric string (``"42"``, ``"1.5e3"``); None otherwise.
+
+    Booleans are not numbers. A string that spells a whole number becomes an int,
+    as Terraform prints it; the one number parser of arithmetic and of ``tonumber()``.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return whole(number)
+    return None
+
+
+def whole(number: float) -> int | float:
+    """``2.0`` as ``2``: a result that is a whole number is one."""
+    return int(number) if float(number).is_integer() else number

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 
 from ddblint.cache.pickling import pickled_by_constructor
+from ddblint.discover.files import is_auto_loaded_values
 from ddblint.model.variable_bounds import declared_size_bound
 from ddblint.parse.syntax import Attribute, Block, Literal, ParsedFile
 from ddblint.problems import ParseProblem
@@ -90,8 +91,7 @@ class Module:
 
 
 def is_tfvars(path: str) -> bool:
-    name = os.path.basename(path)
-    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    return is_auto_loaded_values(os.path.basename(path))
 
 
 def build_module(directory: str, files: list[ParsedFile], var_files: list[ParsedFile] = ()) -> Module:  # type: ignore[assignment]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
-from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
+from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions, message_and_callers
 
 if TYPE_CHECKING:

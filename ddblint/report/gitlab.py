@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
+from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ddblint import __version__
-from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
+from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:

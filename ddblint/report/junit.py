@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
 
-from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding
+from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ddblint import __version__
 from ddblint.catalog.docs import rule_markdown, rule_page_path, rule_text
 from ddblint.catalog.entries import RuleDoc, load_catalog
-from ddblint.discover.repo_root import RepoPaths
 from ddblint.findings import Finding, Severity
+from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions
 
 if TYPE_CHECKING:

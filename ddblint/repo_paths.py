@@ -1,4 +1,8 @@
-"""Paths as the repository sees them: relative to the root of the git checkout.
+"""Paths as the repository sees them: the walk up to the git checkout's root, and names relative to it.
+
+Shared by every stage that looks for something on the way up (the config file,
+the callers of a changed module, the repository root itself) and by the
+reporters.
 
 CI reports (SARIF, JSON, GitHub annotations) name files relative to the
 repository, not to where the scan started, so that ``ddblint .`` at the root
@@ -10,23 +14,39 @@ only place a result on the file the link points to.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 
-def find_repo_root(start: str) -> str:
-    """The nearest directory at or above ``start`` holding ``.git``; ``start`` itself when there is none.
+def directories_up(start: str) -> Iterator[str]:
+    """``start``, then each parent, up to the repository root (the first holding ``.git``) or ``/``.
 
     ``.git`` may be a file as well as a directory: worktrees and submodules use a file.
     """
-    start = os.path.realpath(start)
     current = start
     while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
+        yield current
         parent = os.path.dirname(current)
-        if parent == current:
-            return start
+        if is_repository_root(current) or parent == current:
+            return
         current = parent
+
+
+def is_repository_root(directory: str) -> bool:
+    return os.path.lexists(os.path.join(directory, ".git"))
+
+
+def find_repo_root(start: str) -> str:
+    """The nearest directory at or above ``start`` holding ``.git``; ``start`` itself when there is none."""
+    start = os.path.realpath(start)
+    *_, top = directories_up(start)
+    return top if is_repository_root(top) else start
+
+
+def common_root(paths: Iterable[str]) -> str:
+    """The directory the scan is confined to: the common parent of what was asked for."""
+    dirs = [p if os.path.isdir(p) else os.path.dirname(p) for p in paths]
+    return os.path.commonpath(dirs) if dirs else os.getcwd()
 
 
 @dataclass(frozen=True)
