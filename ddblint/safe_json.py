@@ -1,0 +1,25 @@
+"""JSON loading that no document can turn into an exception other than a decoding error.
+
+``json.loads`` raises ``ValueError`` for an integer past 4,300 digits and
+``RecursionError`` for arrays nested a hundred thousand deep; both would end a
+run. Here they are a huge number (kept as infinity, see :mod:`ddblint.numbers`)
+and a :class:`json.JSONDecodeError`, which every caller already handles.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ddblint.numbers import number_from_digits
+
+Pairs = list[tuple[str, Any]]
+
+
+def loads(text: str, object_pairs_hook: Callable[[Pairs], Any] | None = None) -> Any:
+    """Decode ``text``; ``object_pairs_hook`` sees every key of an object, repeated ones too."""
+    try:
+        return json.loads(text, parse_int=number_from_digits, object_pairs_hook=object_pairs_hook)
+    except RecursionError:
+        raise json.JSONDecodeError("nests too deeply to decode", text, 0) from None
