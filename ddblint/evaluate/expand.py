@@ -17,11 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ddblint import safe_json
 from ddblint.config.settings import DEFAULT_MAX_BYTES
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
-from ddblint.evaluate.values import ITERATED_ORIGINS, Sized, Unknown, to_string
+from ddblint.evaluate.values import (
+    ITERATED_ORIGINS,
+    EvalError,
+    Sized,
+    Unknown,
+    contains_unknown,
+    to_json,
+    to_string,
+    type_name,
+    whole_number,
+)
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
 from ddblint.parse.syntax import Block, Call, Literal, TupleExpr, literal_string
 from ddblint.problems import ParseProblem
@@ -82,10 +93,13 @@ def analyse(
     for module in modules.values():
         analysis.problems.extend(module.problems)
     for root in roots:
-        if analyse_one is None:
-            part = analyse_root(modules[root], root, scan_root, load_module)
-        else:
-            part = analyse_one(modules[root], root)
+        try:
+            if analyse_one is None:
+                part = analyse_root(modules[root], root, scan_root, load_module)
+            else:
+                part = analyse_one(modules[root], root)
+        except Exception as exc:  # noqa: BLE001 - one root ddblint cannot evaluate must not hide the others
+            part = _unevaluated_root(modules[root], exc)
         analysis.tables.extend(part.tables)
         analysis.item_sets.extend(part.item_sets)
         analysis.problems.extend(part.problems)
@@ -113,6 +127,13 @@ def analyse_root(
     _instantiate(module, "", variables, ONE, [root], collected, ())
     sets = _resolve_tables(collected)
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
+
+
+def _unevaluated_root(module: Module, exc: Exception) -> RootAnalysis:
+    """A root whose evaluation failed: one DDB000 on its first file, saying why; its items are not judged."""
+    path = module.files[0].path if module.files else os.path.join(module.dir, "main.tf")
+    message = f"ddblint cannot evaluate this root module ({type(exc).__name__}: {exc}); its items were not checked"
+    return RootAnalysis([], [], [ParseProblem(path, message)], [])
 
 
 def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
@@ -247,10 +268,10 @@ def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Inst
         counted = found(None, None, unknown=value.reason, external=value.external)
         return _Instances(counted, None, uses_count)
     if uses_count:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            reason = f"count must be a non-negative number, got {to_string(value)!r}"
+        number = whole_number(value) if isinstance(value, (int, float, str)) else None  # "500" counts 500
+        if number is None or number < 0:
+            reason = f"count must be a non-negative whole number, got {_shown(value)}"
             return _Instances(found(None, None, unknown=reason), None, True)
-        number = int(value)
         listed = [(i, None) for i in range(number)] if number <= MAX_INSTANCES else None
         return _Instances(found(number, number), listed, True)
     if isinstance(value, Sized):
@@ -259,13 +280,39 @@ def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Inst
     if isinstance(value, dict):
         pairs = [(k, value[k]) for k in sorted(value)]
     elif isinstance(value, (list, tuple)):
-        keys = (v if isinstance(v, str) else json.dumps(v) for v in value)
-        pairs = [(k, k) for k in dict.fromkeys(keys)]
+        keys = _set_keys(value)
+        if isinstance(keys, Unknown):
+            return _Instances(found(None, len(value), unknown=keys.reason, external=keys.external), None)
+        pairs = [(k, k) for k in keys]
     else:
         reason = f"for_each needs a map or set, got {type(value).__name__}"
         return _Instances(found(None, None, unknown=reason), None)
     listed = pairs if len(pairs) <= MAX_INSTANCES else None
     return _Instances(found(len(pairs), len(pairs)), listed)
+
+
+def _shown(value: Any) -> str:
+    try:
+        return repr(to_string(value)) if not isinstance(value, (dict, list, tuple)) else type_name(value)
+    except ValueError:
+        return type_name(value)
+
+
+def _set_keys(elements: list[Any] | tuple[Any, ...]) -> list[str] | Unknown:
+    """The instance keys of ``for_each`` over a set: its elements as strings, each once."""
+    unknown = contains_unknown(list(elements))
+    if unknown is not None:
+        return unknown
+    keys: dict[str, None] = {}
+    for element in elements:
+        if isinstance(element, (dict, list, tuple)):
+            try:
+                keys[to_json(element)] = None
+            except EvalError as exc:
+                return Unknown(f"for_each over a set holding a value with no key: {exc}")
+        else:
+            keys[to_string(element)] = None
+    return list(keys)
 
 
 _PLAIN_REFERENCE = re.compile(r"^(local|var)\.[A-Za-z_][A-Za-z0-9_-]*$")
@@ -429,11 +476,9 @@ def _decode_item(value: Any) -> tuple[Any, str | None, str]:
     if not isinstance(value, str):
         return None, None, f"item must be a JSON string, got {type(value).__name__}"
     try:
-        return json.loads(value), value, ""
+        return safe_json.loads(value), value, ""
     except json.JSONDecodeError as exc:
         return None, value, f"item is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-    except RecursionError:
-        return None, value, "item JSON nests too deeply"
 
 
 def _ignore_changes(block: Block) -> tuple[str, ...]:

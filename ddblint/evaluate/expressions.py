@@ -18,8 +18,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES
-from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EvalError, call, failed
-from ddblint.evaluate.values import Sized, TfSet, Unknown, first_unknown, size_of, to_number, to_string, whole
+from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EXPANDING, call, failed
+from ddblint.evaluate.values import (
+    EvalError,
+    Sized,
+    TfSet,
+    Unknown,
+    bounded_number,
+    expanded_size,
+    first_unknown,
+    size_of,
+    to_number,
+    to_string,
+    whole,
+    whole_number,
+)
 from ddblint.model.module import Module
 from ddblint.parse.syntax import (
     BinaryOp,
@@ -40,9 +53,14 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
 )
+from ddblint.reading import NotRegularFile, read_regular
 
 STEP_BUDGET = 2_000_000
-CHARACTER_BUDGET = 50_000_000  # characters of strings one evaluation may build (a 5 MB file, copied ten times)
+# What one root module's evaluation may build, in characters of strings (a list element counts
+# ELEMENT_WEIGHT): a 5 MB file copied ten times. Shared by every expression of the root, so
+# 150 items each copying a 5 MB file do not build 150 copies.
+CHARACTER_BUDGET = 50_000_000
+ELEMENT_WEIGHT = 8
 
 
 class BudgetExceeded(Exception):
@@ -79,8 +97,17 @@ class FileGateway:
         self.root_limit = os.path.realpath(root_limit)
         self.max_bytes = max_bytes  # max-file-size, as for the files that are parsed
         self._cache: dict[str, str | Unknown] = {}
+        self.characters_built = 0  # by every evaluation this gateway serves: one root module's
+
+    def spend(self, characters: int) -> None:
+        """Charge what an evaluation built against the root's budget; past it, the expression is unknown."""
+        self.characters_built += characters
+        if self.characters_built > CHARACTER_BUDGET:
+            raise BudgetExceeded
 
     def resolve(self, path: str, bases: list[str]) -> str | Unknown:
+        if "\x00" in path:
+            return Unknown("a file path cannot hold a NUL character", path.replace("\x00", "\\0"))
         candidates = [path] if os.path.isabs(path) else [os.path.join(b, path) for b in bases]
         chosen = next((c for c in candidates if os.path.exists(c)), candidates[0])
         real = os.path.realpath(chosen)
@@ -92,17 +119,14 @@ class FileGateway:
         if real in self._cache:
             return self._cache[real]
         try:
-            if os.path.getsize(real) > self.max_bytes:
-                result: str | Unknown = Unknown(f"{shown} is larger than {self.max_bytes:,} bytes", shown)
-            else:
-                with open(real, encoding="utf-8-sig") as handle:
-                    result = handle.read()
+            result = _read_regular_file(real, shown, self.max_bytes)
         except (OSError, UnicodeDecodeError) as exc:
             result = Unknown(f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}", shown)
         self._cache[real] = result
         return result
 
     def is_file(self, real: str) -> bool:
+        """Terraform's ``fileexists``; a named pipe or device is no file to read."""
         return os.path.isfile(real)
 
     def glob(self, real: str, pattern: str) -> list[str] | Unknown:
@@ -116,6 +140,18 @@ class FileGateway:
         if found is None:
             return Unknown(f"fileset() would look at more than {MAX_ENTRIES:,} files", pattern)
         return found
+
+
+def _read_regular_file(real: str, shown: str, max_bytes: int) -> str | Unknown:
+    """A data file's text; a named pipe or device is not read (:func:`ddblint.reading.read_regular`)."""
+    try:
+        data = read_regular(real, max_bytes)
+    except NotRegularFile:
+        return Unknown(f"{shown} is not a regular file, so ddblint does not read it", shown)
+    if len(data) > max_bytes:
+        return Unknown(f"{shown} is larger than {max_bytes:,} bytes", shown)
+    text = data.decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as reading in text mode would
 
 
 @dataclass
@@ -166,7 +202,6 @@ class Evaluator:
         self.count_index = count_index
         self.trace = Trace()
         self.steps = 0
-        self.characters = 0
         self._env: list[dict[str, Any]] = []
 
     # -- entry points -------------------------------------------------------
@@ -216,9 +251,9 @@ class Evaluator:
     def _built(self, value: Any) -> Any:
         """Count the characters of strings this evaluation builds: steps alone do not bound memory."""
         if isinstance(value, str):
-            self.characters += len(value)
-            if self.characters > CHARACTER_BUDGET:
-                raise BudgetExceeded
+            self.scope.gateway.spend(len(value))
+        elif isinstance(value, (list, dict)):
+            self.scope.gateway.spend(len(value) * ELEMENT_WEIGHT)
         return value
 
     def _eval_directive(self, expr: Directive) -> Any:
@@ -340,7 +375,6 @@ class Evaluator:
         finally:
             scope.locals_in_progress.pop()
         self.steps += inner.steps
-        self.characters += inner.characters
         scope.locals[name] = (value, inner.trace)
         self.trace.absorb(inner.trace)
         return value
@@ -361,8 +395,10 @@ class Evaluator:
             if text in obj:
                 return obj[text]
             raise EvalError(f"no key {text!r}")
-        if isinstance(obj, (list, tuple)) and isinstance(key, (int, float)) and not isinstance(key, bool):
-            index = int(key)
+        if isinstance(obj, (list, tuple)) and isinstance(key, (int, float, str)) and not isinstance(key, bool):
+            index = whole_number(key)
+            if index is None:
+                raise EvalError(f"an index must be a whole number, got {to_string(key)}")
             if 0 <= index < len(obj):
                 return obj[index]
             raise EvalError(f"index {index} out of range")
@@ -400,6 +436,8 @@ class Evaluator:
             args.extend(last)
         if name in DATA_READERS and name not in self.trace.readers:
             self.trace.readers.append(name)
+        if name in EXPANDING:  # what they build is as large as their arguments with every shared part copied
+            self.scope.gateway.spend(sum(expanded_size(a, CHARACTER_BUDGET) for a in args))
         result = call(name, args, _FilesForEvaluator(self))
         if isinstance(result, Unknown) and result.nondeterministic:
             self._note_nondeterministic(result.origin)
@@ -437,11 +475,11 @@ class Evaluator:
             return (lhs and rhs) if operator == "&&" else (lhs or rhs)
         a, b = _number(lhs), _number(rhs)
         if operator == "+":
-            return a + b
+            return bounded_number(a + b)
         if operator == "-":
-            return a - b
+            return bounded_number(a - b)
         if operator == "*":
-            return a * b
+            return bounded_number(a * b)
         if operator == "/":
             if b == 0:
                 raise EvalError("division by zero")
@@ -480,7 +518,7 @@ class Evaluator:
             if isinstance(value, Unknown):
                 bounds.append(value.bound)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                bounds.append(int(value))
+                bounds.append(whole_number(value))
             else:
                 bounds.append(size_of(value) if not isinstance(value, str) else None)
         bound = None if None in bounds else max(b for b in bounds if b is not None)

@@ -8,18 +8,26 @@ Patterns as Terraform documents them: ``*`` and ``?`` match within one path
 segment, ``**`` (a whole segment) matches any number of directories,
 ``[abc]``/``[^abc]`` match one character of a class, ``{a,b}`` one of the
 alternatives; hidden files are matched like any other.
+
+The pattern becomes a regular expression run on RE2, so a pattern of many
+stars against long names takes linear time, and a malformed class such as
+``[z-a]`` is a :class:`PatternError`. Paths are matched with NUL (which no
+file name holds) in place of ``/``, so that classes and stars cannot cross a
+directory boundary without the lookaheads RE2 does not have.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 MAX_ENTRIES = 100_000
+_SEPARATOR = "\x00"  # stands for "/" in the paths a pattern is matched against
 
 
 class PatternError(ValueError):
-    """A pattern with an unclosed ``[`` or ``{``."""
+    """A pattern with an unclosed ``[`` or ``{``, a malformed class, or a NUL."""
 
 
 def match_files(directory: str, pattern: str) -> list[str] | None:
@@ -38,21 +46,29 @@ def match_files(directory: str, pattern: str) -> list[str] | None:
         prefix = os.path.relpath(current, directory).replace(os.sep, "/")
         for name in files:
             relative = name if prefix == "." else f"{prefix}/{name}"
-            if matcher.fullmatch(relative) and os.path.isfile(os.path.join(current, name)):
+            if matcher.fullmatch(relative.replace("/", _SEPARATOR)) and os.path.isfile(os.path.join(current, name)):
                 found.append(relative)
     return sorted(found)
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> Any:
+    """An RE2 pattern that fully matches the paths (``/`` written as NUL) the glob matches."""
+    from ddblint.safe_regex import RegexError, compile_re2
+
+    if _SEPARATOR in pattern:
+        raise PatternError("a pattern cannot hold a NUL character")
     segments = pattern.removeprefix("./").split("/")
     pieces: list[str] = []
     for index, segment in enumerate(segments):
         last = index == len(segments) - 1
         if segment == "**":
-            pieces.append(".*" if last else "(?:.*/)?")
+            pieces.append(".*" if last else "(?:.*\\x00)?")
         else:
-            pieces.append(_segment(segment) + ("" if last else "/"))
-    return re.compile("".join(pieces), re.DOTALL)
+            pieces.append(_segment(segment) + ("" if last else "\\x00"))
+    try:
+        return compile_re2("".join(pieces), dot_matches_newline=True)
+    except RegexError as exc:
+        raise PatternError(f"{pattern!r}: {exc}") from None
 
 
 def _segment(text: str) -> str:
@@ -62,9 +78,9 @@ def _segment(text: str) -> str:
     while i < len(text):
         char = text[i]
         if char == "*":
-            out.append("[^/]*")
+            out.append("[^\\x00]*")
         elif char == "?":
-            out.append("[^/]")
+            out.append("[^\\x00]")
         elif char == "\\" and i + 1 < len(text):
             i += 1
             out.append(re.escape(text[i]))
@@ -76,7 +92,7 @@ def _segment(text: str) -> str:
             negate = members[:1] in ("^", "!")
             members = members[1:] if negate else members
             escaped = "".join("\\" + c if c in "\\[]^" else c for c in members)
-            out.append(f"[^/{escaped}]" if negate else f"(?!/)[{escaped}]")
+            out.append(f"[^\\x00{escaped}]" if negate else f"[{escaped}]")
             i = end
         elif char == "{":
             end = _closing_brace(text, i)

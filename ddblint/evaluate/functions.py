@@ -4,12 +4,19 @@ Each function takes already-evaluated arguments plus the :class:`Files`
 gateway (the only way to touch the disk) and returns a value. Unknown
 arguments make unknown results, except where Terraform itself would know
 the answer (``length`` of a map with unknown values is still its size).
+
+Every function declares how many arguments it takes (:func:`takes`), and
+:func:`call` checks that before the function runs, so a call with too few
+arguments is an error for that expression, as in Terraform, never an
+``IndexError`` inside ddblint. Regular expressions run on RE2, Terraform's
+own engine, which never backtracks.
 """
 
 from __future__ import annotations
 
 import base64
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -20,16 +27,20 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ddblint.evaluate.values import (
+    EvalError,
     Sized,
     TfSet,
     Unknown,
+    bounded_number,
     contains_unknown,
     first_unknown,
     size_of,
     to_json,
     to_number,
     to_string,
+    utf8,
     whole,
+    whole_number,
 )
 
 MATERIALIZE_LIMIT = 100_000
@@ -39,10 +50,6 @@ NONDETERMINISTIC = {
     "uuid": "uuid() returns a new random id",
     "bcrypt": "bcrypt() salts its hash randomly",
 }
-
-
-class EvalError(Exception):
-    """A function called with values it cannot accept; becomes an Unknown."""
 
 
 class Files(Protocol):
@@ -60,6 +67,17 @@ class Files(Protocol):
 
 
 Function = Callable[[list[Any], Files], Any]
+ARITY: dict[Function, tuple[int, int | None]] = {}  # function -> (fewest, most) arguments; None: no most
+
+
+def takes(fewest: int, most: int | None = -1) -> Callable[[Function], Function]:
+    """Declare a function's signature: ``takes(2)`` exactly two, ``takes(1, None)`` one or more."""
+
+    def declare(function: Function) -> Function:
+        ARITY[function] = (fewest, fewest if most == -1 else most)
+        return function
+
+    return declare
 
 
 def _need_string(value: Any, name: str) -> str:
@@ -68,16 +86,19 @@ def _need_string(value: Any, name: str) -> str:
     raise EvalError(f"{name}() needs a string")
 
 
+@takes(1)
 def _file(args: list[Any], files: Files) -> Any:
     path = _need_string(args[0], "file")
     files.note_data_file(path, "file")
     return files.read(path)
 
 
+@takes(1)
 def _fileexists(args: list[Any], files: Files) -> Any:
     return files.exists(_need_string(args[0], "fileexists"))
 
 
+@takes(2)
 def _fileset(args: list[Any], files: Files) -> Any:
     directory = _need_string(args[0], "fileset")
     files.note_data_file(directory, "fileset")
@@ -85,6 +106,7 @@ def _fileset(args: list[Any], files: Files) -> Any:
     return found if isinstance(found, Unknown) else TfSet(sorted(found))
 
 
+@takes(2)
 def _templatefile(args: list[Any], files: Files) -> Any:
     path = _need_string(args[0], "templatefile")
     files.note_data_file(path, "templatefile")
@@ -97,13 +119,17 @@ def _templatefile(args: list[Any], files: Files) -> Any:
     return files.render(text, variables)
 
 
+@takes(1)
 def _jsondecode(args: list[Any], files: Files) -> Any:
+    from ddblint import safe_json
+
     try:
-        return json.loads(_need_string(args[0], "jsondecode"))
-    except (json.JSONDecodeError, RecursionError) as exc:
+        return safe_json.loads(_need_string(args[0], "jsondecode"))
+    except json.JSONDecodeError as exc:
         raise EvalError(f"jsondecode(): invalid JSON ({exc})") from None
 
 
+@takes(1)
 def _jsonencode(args: list[Any], files: Files) -> Any:
     unknown = contains_unknown(args[0])
     if unknown is not None:
@@ -111,23 +137,55 @@ def _jsonencode(args: list[Any], files: Files) -> Any:
     return to_json(args[0])
 
 
+@takes(1)
 def _csvdecode(args: list[Any], files: Files) -> Any:
-    rows = list(csv.reader(io.StringIO(_need_string(args[0], "csvdecode"))))
+    try:
+        rows = list(csv.reader(io.StringIO(_need_string(args[0], "csvdecode"))))
+    except csv.Error as exc:
+        raise EvalError(f"csvdecode(): {exc}") from None
     if not rows:
         return []
     header, body = rows[0], rows[1:]
     return [dict(zip(header, row)) for row in body if row]
 
 
+@takes(1)
 def _yamldecode(args: list[Any], files: Files) -> Any:
     from ddblint.safe_yaml import UnsafeYaml, load_yaml
 
     try:
-        return load_yaml(_need_string(args[0], "yamldecode"))
+        return _as_terraform_value(load_yaml(_need_string(args[0], "yamldecode")))
     except UnsafeYaml as exc:
         raise EvalError(f"yamldecode(): {exc}") from None
 
 
+def _as_terraform_value(value: Any) -> Any:
+    """What Terraform's ``yamldecode`` makes of YAML's other types: timestamps are strings,
+    map keys are strings; ``!!binary`` and ``!!set`` have no Terraform value."""
+    if isinstance(value, dict):
+        return {_yaml_key(k): _as_terraform_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_terraform_value(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, bool, float)) or value is None:
+        return value
+    if isinstance(value, int):
+        return bounded_number(value)
+    raise EvalError(f"yamldecode(): a YAML {type(value).__name__} has no Terraform value")
+
+
+def _yaml_key(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, (str, bool, int, float)):
+        return to_string(key)
+    if isinstance(key, (datetime.date, datetime.datetime)):
+        return key.isoformat()
+    raise EvalError(f"yamldecode(): a map key must be a string, not a YAML {type(key).__name__}")
+
+
+@takes(0, None)
 def _merge(args: list[Any], files: Files) -> Any:
     merged: dict[str, Any] = {}
     for arg in args:
@@ -139,6 +197,7 @@ def _merge(args: list[Any], files: Files) -> Any:
     return merged
 
 
+@takes(1)
 def _keys(args: list[Any], files: Files) -> Any:
     value = args[0]
     if isinstance(value, Sized):
@@ -148,6 +207,7 @@ def _keys(args: list[Any], files: Files) -> Any:
     return sorted(value)
 
 
+@takes(1)
 def _values(args: list[Any], files: Files) -> Any:
     value = args[0]
     if isinstance(value, Sized):
@@ -157,6 +217,7 @@ def _values(args: list[Any], files: Files) -> Any:
     return [value[k] for k in sorted(value)]
 
 
+@takes(1)
 def _length(args: list[Any], files: Files) -> Any:
     value = args[0]
     if isinstance(value, Sized) and not value.exact:
@@ -167,6 +228,7 @@ def _length(args: list[Any], files: Files) -> Any:
     return size
 
 
+@takes(1, 3)
 def _range(args: list[Any], files: Files) -> Any:
     numbers = [_need_number(a, "range") for a in args]
     if len(numbers) == 1:
@@ -177,7 +239,10 @@ def _range(args: list[Any], files: Files) -> Any:
         start, stop, step = numbers[0], numbers[1], numbers[2]
     if step == 0:
         raise EvalError("range() step must not be zero")
-    count = max(0, math.ceil((stop - start) / step))
+    span = (stop - start) / step
+    if not all(math.isfinite(n) for n in (start, stop, step, span)):
+        raise EvalError("range() needs finite numbers")
+    count = max(0, math.ceil(span))
     if count > MATERIALIZE_LIMIT:
         return Sized(count, f"range({', '.join(to_string(n) for n in numbers)})")
     return [whole(start + i * step) for i in range(count)]
@@ -187,9 +252,20 @@ def _need_number(value: Any, name: str) -> float:
     number = to_number(value)
     if number is None:
         raise EvalError(f"{name}() needs numbers")
-    return float(number)
+    try:
+        return float(number)
+    except OverflowError:  # an integer past a double's range
+        return math.inf if number > 0 else -math.inf
 
 
+def _need_whole(value: Any, name: str) -> int:
+    number = whole_number(_need_number(value, name))
+    if number is None:
+        raise EvalError(f"{name}() needs a whole number, got {to_string(value)}")
+    return number
+
+
+@takes(1)
 def _toset(args: list[Any], files: Files) -> Any:
     value = args[0]
     if isinstance(value, Sized):
@@ -203,12 +279,14 @@ def _toset(args: list[Any], files: Files) -> Any:
         return TfSet(seen)
 
 
+@takes(1)
 def _tomap(args: list[Any], files: Files) -> Any:
     if not isinstance(args[0], (dict, Sized)):
         raise EvalError("tomap() needs an object")
     return args[0]
 
 
+@takes(1)
 def _tolist(args: list[Any], files: Files) -> Any:
     if isinstance(args[0], Sized):
         return args[0]
@@ -217,6 +295,7 @@ def _tolist(args: list[Any], files: Files) -> Any:
     return list(args[0])
 
 
+@takes(1)
 def _flatten(args: list[Any], files: Files) -> Any:
     result: list[Any] = []
 
@@ -233,6 +312,7 @@ def _flatten(args: list[Any], files: Files) -> Any:
     return result
 
 
+@takes(0, None)
 def _concat(args: list[Any], files: Files) -> Any:
     result: list[Any] = []
     for arg in args:
@@ -242,6 +322,7 @@ def _concat(args: list[Any], files: Files) -> Any:
     return result
 
 
+@takes(2, 3)
 def _lookup(args: list[Any], files: Files) -> Any:
     mapping, key = args[0], args[1]
     if not isinstance(mapping, dict):
@@ -254,6 +335,7 @@ def _lookup(args: list[Any], files: Files) -> Any:
     raise EvalError(f"lookup(): no key {key!r}")
 
 
+@takes(2)
 def _zipmap(args: list[Any], files: Files) -> Any:
     keys, values = args[0], args[1]
     if not isinstance(keys, (list, tuple)) or not isinstance(values, (list, tuple)):
@@ -261,100 +343,103 @@ def _zipmap(args: list[Any], files: Files) -> Any:
     return {to_string(k): v for k, v in zip(keys, values)}
 
 
-_FORMAT_RE = re.compile(r"%(%|[-+# 0]*\d*(?:\.\d+)?[sdfvqtbxXoeEgG])")
+_FORMAT_RE = re.compile(r"%(?:(%)|([-+# 0]*)(\d*)(?:\.(\d*))?([sdfvqtbxXoeEgG]))")
 MAX_FORMAT_WIDTH = 10_000_000  # "%0999999999d" would build a gigabyte before any budget could look
+_MISSING = object()
 
 
+def _format_size(digits: str | None) -> int | None:
+    """A width or precision, without ever converting 50,000 zeros (or nines) to an int."""
+    if not digits:
+        return None
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 15:
+        raise EvalError(f"format(): a width of {len(significant):,} digits is too large to evaluate")
+    if int(significant) > MAX_FORMAT_WIDTH:
+        raise EvalError(f"format(): a width of {int(significant):,} is too large to evaluate")
+    return int(significant)
+
+
+@takes(1, None)
 def _format(args: list[Any], files: Files) -> Any:
     spec = _need_string(args[0], "format")
     values = iter(args[1:])
 
     def replace(match: re.Match[str]) -> str:
-        directive = match.group(1)
-        if directive == "%":
+        percent, flags, width_digits, precision_digits, verb = match.groups()
+        if percent:
             return "%"
-        value = next(values, None)
-        verb = directive[-1]
+        width, precision = _format_size(width_digits), _format_size(precision_digits)
+        value = next(values, _MISSING)
+        if value is _MISSING:
+            raise EvalError("format(): too few arguments for the format string")
         if verb in "sv":
-            return to_string(value) if not isinstance(value, (dict, list)) else to_json(value)
-        if verb == "q":
-            return json.dumps(to_string(value))
-        if verb == "t":
-            return to_string(bool(value))
-        widest = max((int(digits) for digits in re.findall(r"\d+", directive)), default=0)
-        if widest > MAX_FORMAT_WIDTH:
-            raise EvalError(f"format(): a width of {widest:,} is too large to evaluate")
-        try:
-            python_spec = directive[:-1] + ("d" if verb == "d" else verb)
-            number = int(value) if verb in "dxXob" else float(value)  # type: ignore[arg-type]
-            return ("%" + python_spec) % number
-        except (TypeError, ValueError):
-            raise EvalError("format(): wrong value for directive") from None
+            text = to_string(value) if not isinstance(value, (dict, list, tuple)) else to_json(value)
+        elif verb == "q":
+            text = json.dumps(to_string(value), ensure_ascii=False)
+        elif verb == "t":
+            text = to_string(value is True)
+        else:
+            return _format_number(value, "".join(dict.fromkeys(flags)), width, precision, verb)
+        return text.ljust(width or 0) if "-" in flags else text.rjust(width or 0)
 
     return _FORMAT_RE.sub(replace, spec)
 
 
+def _format_number(value: Any, flags: str, width: int | None, precision: int | None, verb: str) -> str:
+    """``%d``, ``%x``, ``%f``... with the flags written once each (``%000005d`` is ``%05d``)."""
+    number = _need_number(value, "format")
+    spec = "%" + flags + ("" if width is None else str(width)) + ("" if precision is None else f".{precision}")
+    if verb in "dxXob":
+        whole = whole_number(number)
+        if whole is None:
+            raise EvalError(f"format(): %{verb} needs a whole number, got {to_string(value)}")
+        if verb == "b":
+            return format(whole, "b").rjust(width or 0)
+        return (spec + verb) % whole
+    if not math.isfinite(number):
+        raise EvalError(f"format(): {to_string(value)} is not a finite number")
+    return (spec + verb) % number
+
+
+@takes(1)
 def _lower(args: list[Any], files: Files) -> Any:
     return _need_string(args[0], "lower").lower()
 
 
+@takes(1)
 def _upper(args: list[Any], files: Files) -> Any:
     return _need_string(args[0], "upper").upper()
 
 
+@takes(3)
 def _replace(args: list[Any], files: Files) -> Any:
     text, old, new = (_need_string(a, "replace") for a in args[:3])
     if len(old) > 2 and old.startswith("/") and old.endswith("/"):
-        if repeats_a_repetition(old[1:-1]):
-            raise EvalError("replace(): a pattern that repeats a repetition is not evaluated (it can take for ever)")
+        from ddblint.safe_regex import RegexError, substitute
+
         try:
-            return re.sub(old[1:-1], re.sub(r"\$(\d)", r"\\\1", new), text)
-        except re.error:
-            raise EvalError("replace(): invalid regular expression") from None
+            return substitute(old[1:-1], new, text)
+        except RegexError as exc:
+            raise EvalError(f"replace(): {exc}") from None
     return text.replace(old, new)
 
 
-_GROUP_KIND = re.compile(r"^\?(?:P<\w+>|<?[=!]|[a-zA-Z]*:)")  # (?:  (?P<name>  (?=  (?<!  (?i:
-
-
-def repeats_a_repetition(pattern: str) -> bool:
-    """Whether a group holding a quantifier is itself repeated, as in ``(a+)+``.
-
-    Terraform's regular expressions (RE2) run in linear time; Python's backtrack,
-    and such a pattern takes exponential time on a short string that almost
-    matches. The check is deliberately coarse: refusing a harmless pattern only
-    makes one value unknown.
-    """
-    openings: list[int] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "(":
-            openings.append(index)
-        elif char == ")" and openings:
-            group = _GROUP_KIND.sub("", pattern[openings.pop() + 1 : index]).replace("(?", "(")
-            repeated = pattern[index + 1 : index + 2] in ("*", "+", "{")
-            if repeated and any(q in group for q in "*+?{"):
-                return True
-        index += 1
-    return False
-
-
+@takes(1)
 def _tostring(args: list[Any], files: Files) -> Any:
     if isinstance(args[0], (dict, list, tuple)):
         raise EvalError("tostring() needs a primitive")
     return None if args[0] is None else to_string(args[0])
 
 
+@takes(1)
 def _tonumber(args: list[Any], files: Files) -> Any:
     if args[0] is None:
         return None
     return whole(_need_number(args[0], "tonumber"))
 
 
+@takes(2, None)
 def _join(args: list[Any], files: Files) -> Any:
     separator = _need_string(args[0], "join")
     items: list[str] = []
@@ -365,23 +450,35 @@ def _join(args: list[Any], files: Files) -> Any:
     return separator.join(items)
 
 
+@takes(2)
 def _split(args: list[Any], files: Files) -> Any:
-    return _need_string(args[1], "split").split(_need_string(args[0], "split"))
+    separator, text = _need_string(args[0], "split"), _need_string(args[1], "split")
+    if separator:
+        return text.split(separator)
+    if len(text) > MATERIALIZE_LIMIT:
+        return Sized(len(text), f"split() of {len(text):,} characters")
+    return list(text)  # Go's strings.Split: an empty separator splits after each character
 
 
+@takes(2)
 def _element(args: list[Any], files: Files) -> Any:
     lst, index = args[0], args[1]
     if not isinstance(lst, (list, tuple)) or not lst:
         raise EvalError("element() needs a non-empty list")
-    return lst[int(_need_number(index, "element")) % len(lst)]
+    position = _need_whole(index, "element")
+    if position < 0:
+        raise EvalError("element(): a negative index")
+    return lst[position % len(lst)]
 
 
+@takes(2)
 def _contains(args: list[Any], files: Files) -> Any:
     if not isinstance(args[0], (list, tuple)):
         raise EvalError("contains() needs a list")
     return args[1] in args[0]
 
 
+@takes(1, None)
 def _coalesce(args: list[Any], files: Files) -> Any:
     for arg in args:
         if arg is not None and arg != "":
@@ -389,6 +486,7 @@ def _coalesce(args: list[Any], files: Files) -> Any:
     raise EvalError("coalesce(): all arguments are null or empty")
 
 
+@takes(1, None)
 def _try(args: list[Any], files: Files) -> Any:
     for arg in args:
         if not isinstance(arg, _Failed):
@@ -396,6 +494,7 @@ def _try(args: list[Any], files: Files) -> Any:
     raise EvalError("try(): no argument succeeded")
 
 
+@takes(1)
 def _can(args: list[Any], files: Files) -> Any:
     return not isinstance(args[0], _Failed)
 
@@ -411,10 +510,12 @@ def failed(reason: str) -> Any:
     return _Failed(reason)
 
 
+@takes(1)
 def _trimspace(args: list[Any], files: Files) -> Any:
     return _need_string(args[0], "trimspace").strip()
 
 
+@takes(1)
 def _distinct(args: list[Any], files: Files) -> Any:
     if not isinstance(args[0], (list, tuple)):
         raise EvalError("distinct() needs a list")
@@ -439,22 +540,27 @@ def without_repeats(values: Iterable[Any]) -> list[Any]:
     return result
 
 
+@takes(1, None)
 def _max(args: list[Any], files: Files) -> Any:
     return whole(max(_need_number(a, "max") for a in args))
 
 
+@takes(1, None)
 def _min(args: list[Any], files: Files) -> Any:
     return whole(min(_need_number(a, "min") for a in args))
 
 
+@takes(1)
 def _abs(args: list[Any], files: Files) -> Any:
     return whole(abs(_need_number(args[0], "abs")))
 
 
+@takes(1)
 def _base64encode(args: list[Any], files: Files) -> Any:
-    return base64.b64encode(_need_string(args[0], "base64encode").encode()).decode()
+    return base64.b64encode(utf8(_need_string(args[0], "base64encode"))).decode()
 
 
+@takes(1)
 def _base64decode(args: list[Any], files: Files) -> Any:
     try:
         return base64.b64decode(_need_string(args[0], "base64decode"), validate=True).decode()
@@ -463,24 +569,28 @@ def _base64decode(args: list[Any], files: Files) -> Any:
 
 
 def _hash(name: str) -> Function:
+    @takes(1)
     def digest(args: list[Any], files: Files) -> Any:
-        return hashlib.new(name, _need_string(args[0], name).encode()).hexdigest()
+        return hashlib.new(name, utf8(_need_string(args[0], name))).hexdigest()
 
     return digest
 
 
+@takes(1)
 def _basename(args: list[Any], files: Files) -> Any:
     return os.path.basename(_need_string(args[0], "basename"))
 
 
+@takes(2)
 def _trimsuffix(args: list[Any], files: Files) -> Any:
     text, suffix = _need_string(args[0], "trimsuffix"), _need_string(args[1], "trimsuffix")
     return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
 
 
+@takes(3)
 def _substr(args: list[Any], files: Files) -> Any:
     text = _need_string(args[0], "substr")
-    offset, length = int(_need_number(args[1], "substr")), int(_need_number(args[2], "substr"))
+    offset, length = _need_whole(args[1], "substr"), _need_whole(args[2], "substr")
     return text[offset:] if length < 0 else text[offset : offset + length]
 
 
@@ -538,6 +648,8 @@ DATA_READERS = {"file", "fileset", "templatefile", "jsondecode", "csvdecode", "y
 # Functions that still return a useful answer when some of their arguments hold unknowns.
 SIZE_ONLY = {"length", "keys", "toset", "tolist", "tomap", "values", "merge", "concat", "flatten"}
 ARGUMENT_ERRORS_ALLOWED = {"try", "can"}
+# Functions whose result copies every part of their arguments (shared parts once per occurrence).
+EXPANDING = {"jsonencode", "flatten", "format", "join", "csvdecode", "yamldecode"}
 
 
 def call(name: str, args: list[Any], files: Files) -> Any:
@@ -547,6 +659,10 @@ def call(name: str, args: list[Any], files: Files) -> Any:
     function = FUNCTIONS.get(name)
     if function is None:
         return Unknown(f"function {name}() is not evaluated by ddblint", f"{name}()")
+    fewest, most = ARITY[function]
+    if len(args) < fewest or (most is not None and len(args) > most):
+        wanted = f"{fewest} or more" if most is None else str(fewest) if fewest == most else f"{fewest} to {most}"
+        raise EvalError(f"{name}() takes {wanted} arguments, got {len(args)}")
     if name not in ARGUMENT_ERRORS_ALLOWED:
         unknown = first_unknown(*args)
         if unknown is not None:
@@ -555,6 +671,4 @@ def call(name: str, args: list[Any], files: Files) -> Any:
             for arg in args:
                 if isinstance(arg, Sized):
                     return Unknown(f"{arg.what} is too large to evaluate", arg.what)
-    if not args and name not in ("merge", "concat", "coalesce"):
-        raise EvalError(f"{name}() needs arguments")
     return function(args, files)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
 from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string
+from ddblint.safe_regex import compile_re2
 
 if TYPE_CHECKING:
     from ddblint.model.module import Resource
@@ -42,7 +43,8 @@ _AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(_ACCESS_KEY_PREFI
 _PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@")
+# Run on RE2: Python's engine retries the scheme from every letter, quadratic on a long value.
+_URL_PASSWORD = r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@"
 
 # Words that make an attribute name secret-like on their own, with the noun a message uses.
 _SECRET_WORDS = {
@@ -269,7 +271,7 @@ def _secret_shape(value: str) -> tuple[str, str] | None:
             return "an AWS access key id", access_key.group(0)
     if "PRIVATE KEY" in value and _PRIVATE_KEY.search(value):
         return "a private key", value
-    url = _URL_PASSWORD.search(value) if "://" in value else None
+    url = compile_re2(_URL_PASSWORD).search(value) if "://" in value else None
     if url is not None and not _is_placeholder(url.group("password")):
         return "a password inside a URL", url.group("password")
     return None

@@ -10,10 +10,28 @@ size. Rules never guess from an ``Unknown``.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ddblint.cache.pickling import pickled_by_constructor
+from ddblint.numbers import bounded_number, number_from_digits, whole_number
+
+__all__ = [
+    "EvalError",
+    "NotJsonable",
+    "Sized",
+    "TfSet",
+    "Unknown",
+    "bounded_number",
+    "number_from_digits",
+    "whole_number",
+]
+
+
+class EvalError(Exception):
+    """A value an expression cannot be given, as Terraform would refuse it; becomes an Unknown."""
 
 
 @pickled_by_constructor
@@ -93,6 +111,17 @@ def contains_unknown(value: Any, depth: int = 0) -> Unknown | None:
     return None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8(text: str) -> bytes:
+    """UTF-8 bytes of a string; a lone surrogate (from an escape or a file name) becomes U+FFFD, as in Go."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 def to_string(value: Any) -> str:
     """HCL's conversion of a primitive to string (``true``, ``1``, ``1.5``)."""
     if isinstance(value, bool):
@@ -104,19 +133,32 @@ def to_string(value: Any) -> str:
     return str(value)
 
 
+class NotJsonable(EvalError):
+    """A value with no JSON form: an Unknown or Sized inside a collection, infinity, NaN."""
+
+
 def to_json(value: Any) -> str:
-    """``jsonencode``: compact JSON, map keys sorted as Terraform does."""
-    return json.dumps(_plain(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    """``jsonencode``: compact JSON, map keys sorted as Terraform does.
+
+    Raises :class:`NotJsonable` for what Terraform could not encode either, so
+    the caller makes that expression unknown rather than the run fail.
+    """
+    return json.dumps(_plain(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotJsonable(f"{value} has no JSON form")
+        return int(value) if value.is_integer() and abs(value) < 1e16 else value
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {to_string(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    return value
+    if value is None or isinstance(value, (str, int)):
+        return value
+    unknown = contains_unknown(value)
+    raise NotJsonable(unknown.reason if unknown is not None else f"a {type_name(value)} has no JSON form")
 
 
 def type_name(value: Any) -> str:
@@ -146,6 +188,9 @@ def size_of(value: Any) -> int | None:
     return None
 
 
+_NOT_NUMERALS = {"nan", "inf", "infinity"}  # Python's float() reads these; Terraform does not
+
+
 def to_number(value: Any) -> int | float | None:
     """A Terraform number from a number or a numeric string (``"42"``, ``"1.5e3"``); None otherwise.
 
@@ -157,6 +202,8 @@ def to_number(value: Any) -> int | float | None:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
+        if value.strip().lower().lstrip("+-") in _NOT_NUMERALS:
+            return None
         try:
             number = float(value)
         except ValueError:
@@ -167,4 +214,33 @@ def to_number(value: Any) -> int | float | None:
 
 def whole(number: float) -> int | float:
     """``2.0`` as ``2``: a result that is a whole number is one."""
-    return int(number) if float(number).is_integer() else number
+    return int(number) if math.isfinite(number) and float(number).is_integer() else number
+
+
+def expanded_size(value: Any, limit: int) -> int:
+    """Characters plus list and map entries of ``value`` with every shared part counted each time it occurs.
+
+    ``a1 = [a0, a0]``, ``a2 = [a1, a1]``... costs nothing to build, since each
+    level only refers to the one below; encoding or flattening ``a40`` would
+    build 2**40 copies. Sizes of shared parts are remembered, so this takes
+    time in the number of distinct parts, and stops counting past ``limit``.
+    """
+    known: dict[int, int] = {}
+
+    def size(part: Any, depth: int) -> int:
+        if isinstance(part, str):
+            return len(part)
+        if not isinstance(part, (list, tuple, dict)) or depth > 200:
+            return 1
+        remembered = known.get(id(part))
+        if remembered is not None:
+            return remembered
+        total = len(part)
+        for element in part.values() if isinstance(part, dict) else part:
+            total += size(element, depth + 1)
+            if total > limit:
+                break
+        known[id(part)] = total
+        return total
+
+    return size(value, 0)

@@ -16,7 +16,10 @@ def items_from_data_file(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]
     if not total.data_files:
         return
     files = ", ".join(total.data_files)
-    size = f"{total.largest:,} items" if total.largest is not None else "its items"
+    if total.largest is None:
+        size = "its items"
+    else:  # an empty fileset() today: nothing to count yet, but whatever lands there becomes items
+        size = f"{total.largest:,} items" if total.largest else "its items (none today)"
     message = f"`{item_set.address}` takes {size} from {files} ({total.via})."
     identity = f"{item_set.address}|{files}"
     yield Hit(message, item_set.span, item_set.address, total.data_files, identity, counting_line(item_set))
