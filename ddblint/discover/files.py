@@ -217,11 +217,18 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
                     files.append(entry.path)
                 elif entry.name in CONFIG_CANDIDATES and entry.is_file():
                     found.config_candidates.add(entry.path)
+                elif is_terraform_file(entry.name):
+                    found.problems.append(not_regular(entry.path))
             except OSError:
                 continue
         if files:
             found.modules[current] = files
             found.requested.add(current)
+
+
+def not_regular(path: str) -> ParseProblem:
+    """A named pipe (or socket, or device) named like a Terraform file: said, never opened."""
+    return ParseProblem(path, "not a regular file (a named pipe, socket or device); not read")
 
 
 def _add_directory_files(directory: str, found: Discovery, patterns: tuple[str, ...]) -> None:
@@ -244,6 +251,8 @@ def list_module_files(
     for entry in entries:
         try:
             if not (entry.is_file() and is_terraform_file(entry.name)):
+                if problems is not None and is_terraform_file(entry.name) and not entry.is_dir():
+                    problems.append(not_regular(entry.path))
                 continue
             if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
                 continue

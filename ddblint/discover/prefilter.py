@@ -21,6 +21,7 @@ from ddblint.config.settings import Settings
 from ddblint.discover.callers import find_callers
 from ddblint.discover.files import Discovery
 from ddblint.discover.graph import reachable, root_modules
+from ddblint.reading import read_regular
 
 ITEM_MARKER = b"aws_dynamodb_table_item"
 TABLE_MARKER = b'aws_dynamodb_table"'  # `resource "aws_dynamodb_table" "x"` and the JSON form
@@ -30,13 +31,8 @@ _STRING_RE = re.compile(rb'"((?:[^"\\\n]|\\.)*)"')
 
 
 def read_prefix(path: str, max_bytes: int) -> bytes:
-    """At most ``max_bytes + 1`` bytes of a file, allocating no more than the file needs.
-
-    ``read(max_bytes + 1)`` would allocate the whole limit for every small file.
-    """
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        return handle.read() if size <= max_bytes else handle.read(max_bytes + 1)
+    """At most ``max_bytes + 1`` bytes of a regular file (a named pipe is never opened for reading)."""
+    return read_regular(path, max_bytes)
 
 
 @dataclass(frozen=True)
@@ -90,7 +86,28 @@ class FileContents:
         self._data = {p: d for p, d in self._data.items() if os.path.dirname(p) in directories}
 
 
+_ESCAPE_RE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|/)")
+
+
+def _unescaped(data: bytes) -> bytes:
+    """``data`` with the escapes that can spell a name decoded: HCL's and JSON's ``\\u0069``, HCL's
+    ``\\U00000069`` and JSON's ``\\/``. Terraform decodes them in labels, keys and strings, so
+    ``"aws_dynamodb_table_\\u0069tem"`` names the item type; the prefilter must see it too."""
+
+    def decode(match: re.Match[bytes]) -> bytes:
+        code = match.group(1) or match.group(2)
+        if code is None:
+            return b"/"
+        point = int(code, 16)
+        return chr(point).encode("utf-8", "surrogatepass") if point <= 0x10FFFF else match.group(0)
+
+    return _ESCAPE_RE.sub(decode, data)
+
+
 def scan_file(data: bytes) -> FileBytes:
+    """What a file's bytes say about items, local module calls and table names, escapes decoded as Terraform would."""
+    if b"\\" in data and _ESCAPE_RE.search(data):
+        data = _unescaped(data)
     sources: tuple[str, ...] = ()
     if b"source" in data:
         sources = tuple(m.group(1).decode("utf-8", "replace") for m in _SOURCE_RE.finditer(data))

@@ -102,11 +102,22 @@ def hcl2_parser() -> Any:
         raise ForeignHcl2Error(f"the installed `hcl2` package is incomplete ({exc}).") from None
     # python-hcl2's own grammar and post-lexer, but without position propagation
     # (see ddblint.parse.hcl._edge_token); Lark caches the built tables per user.
-    return Lark.open(
-        "hcl2.lark",
-        rel_to=hcl2.parser.__file__,
-        parser="lalr",
-        cache=True,
-        propagate_positions=False,
-        postlex=PostLexer(),
-    )
+    grammar_path = os.path.join(os.path.dirname(hcl2.parser.__file__), "hcl2.lark")
+    with open(grammar_path, encoding="utf-8") as handle:
+        grammar = linewise_heredocs(handle.read())
+    return Lark(grammar, parser="lalr", cache=True, propagate_positions=False, postlex=PostLexer())
+
+
+_HEREDOC_BODY = r"(?:(?:.|\n)*?\r?\n)??\s*(?P="  # python-hcl2 8's heredoc terminals, up to the closing marker
+_LINEWISE_BODY = r"(?:[^\n]*\n)*?\s*(?P="
+
+
+def linewise_heredocs(grammar: str) -> str:
+    """The grammar with heredoc bodies matched a line at a time instead of a character at a time.
+
+    ``(?:.|\n)*?`` keeps one backtracking frame per character: a 5 MB heredoc took
+    over a gigabyte to lex. Whole lines match the same bodies (they end with a
+    newline before the closing marker either way) with one frame per line. A
+    grammar without the expected terminals is left as it is.
+    """
+    return grammar.replace(_HEREDOC_BODY, _LINEWISE_BODY) if grammar.count(_HEREDOC_BODY) == 2 else grammar

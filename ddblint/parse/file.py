@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
-import json.scanner
 import re
 import signal
 import threading
@@ -21,7 +20,7 @@ from ddblint.discover.prefilter import read_prefix
 from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.hcl import HclSyntaxError, parse_body
 from ddblint.parse.syntax import ParsedFile, room_for_deep_trees
-from ddblint.parse.tfjson import blocks_from_json
+from ddblint.parse.tfjson import blocks_from_json, load_document
 from ddblint.problems import ParseProblem
 
 _DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
@@ -131,33 +130,18 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
         parsed.problem = TimeoutProblem(path, f"parsing took longer than {time_budget:g}s (parse-timeout); skipped")
     except MemoryError:
         parsed.problem = ParseProblem(path, "file is too large to analyse; skipped")
+    except Exception as exc:  # noqa: BLE001 - whatever a file holds, it is one finding for that file, not a crashed run
+        parsed.problem = ParseProblem(path, f"ddblint cannot analyse this file ({type(exc).__name__}: {exc}); skipped")
     if parsed.problem is not None:
         parsed.blocks, parsed.attributes = [], {}
     return parsed
 
 
 def _parse_json(path: str, text: str) -> tuple[list, dict]:  # type: ignore[type-arg]
-    document = load_deep_json(text) if text.strip() else {}
-    if not isinstance(document, dict):
-        raise HclSyntaxError("a Terraform JSON file must hold a JSON object")
+    document = load_document(text)
     if path.endswith((".tfvars.json",)):
         return [], blocks_from_json(document, text, tfvars=True)[1]
     return blocks_from_json(document, text)
-
-
-def load_deep_json(text: str) -> object:
-    """``json.loads``, falling back to the pure-Python scanner for documents nested past C's limit.
-
-    The C scanner counts each nesting level against the interpreter's C recursion limit,
-    which Python 3.12 fixes at about 1,500 whatever ``sys.setrecursionlimit`` says; the
-    pure-Python scanner recurses through plain Python calls, which that limit does not count.
-    """
-    try:
-        return json.loads(text)
-    except RecursionError:
-        decoder = json.JSONDecoder()
-        decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
-        return decoder.decode(text)
 
 
 def _directives(text: str) -> list[tuple[int, str]]:

@@ -9,8 +9,10 @@ first and last tokens), avoids its ``"${...}"`` string wrapping and costs less t
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
+from ddblint.numbers import number_from_digits
 from ddblint.parse.syntax import (
     Attribute,
     BinaryOp,
@@ -127,10 +129,16 @@ def _subtrees(node: Any) -> list[Any]:
 
 
 def _unescape(raw: str) -> str:
+    """Decode HCL's escapes; ``\\U00110000`` is no character (an error, as in Terraform), and a
+    lone surrogate such as ``\\ud800`` becomes U+FFFD, as Go encodes it."""
+
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)
+            if point > sys.maxunicode:
+                raise HclSyntaxError(f"invalid escape \\{code}: not a Unicode character")
+            return "\ufffd" if 0xD800 <= point <= 0xDFFF else chr(point)
         return _ESCAPES.get(code, code)
 
     return _ESCAPE_RE.sub(replace, raw)
@@ -196,7 +204,7 @@ class _Converter:
         return self.expr(_subtrees(node)[0])
 
     def _int_lit(self, node: Any) -> Expr:
-        return Literal(int(str(node.children[0])))
+        return Literal(number_from_digits(str(node.children[0])))
 
     def _float_lit(self, node: Any) -> Expr:
         return Literal(float(str(node.children[0])))
@@ -366,6 +374,9 @@ def heredoc(raw: str, trim: bool) -> Expr:
     return template_from_text(body)
 
 
+_TEMPLATE_START = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+
+
 def template_from_text(text: str) -> Expr:
     """Split template text into literal parts and parsed ``${...}`` expressions."""
     parts: list[str | Expr] = []
@@ -373,6 +384,10 @@ def template_from_text(text: str) -> Expr:
     literal_start = 0
     length = len(text)
     while i < length:
+        start = _TEMPLATE_START.search(text, i)  # jump over plain text: a 5 MB heredoc is mostly that
+        if start is None:
+            break
+        i = start.start()
         if text.startswith("$${", i) or text.startswith("%%{", i):
             parts.append(text[literal_start:i] + text[i + 1 : i + 3])
             i += 3

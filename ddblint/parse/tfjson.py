@@ -1,7 +1,12 @@
 """Terraform's JSON syntax (``*.tf.json``) mapped onto the same blocks as native HCL.
 
 JSON has no expression syntax of its own: strings are templates (``"${...}"``),
-other values are literals. Positions come from finding each block's key in the
+other values are literals. The mapping follows Terraform's JSON syntax rules,
+which Python's ``json`` module alone does not: a property name may repeat (every
+``"resource"`` key counts, not just the last), and wherever a block or a level
+of labels is expected, an array of objects means the same as the objects one
+after another. A block type given some other JSON value is an error for the
+file, as in Terraform. Positions come from finding each block's key in the
 text, which is exact for the usual one-key-per-line layout.
 """
 
@@ -11,21 +16,41 @@ import json
 import re
 from typing import Any
 
-from ddblint.parse.hcl import template_from_text
+from ddblint import safe_json
+from ddblint.parse.hcl import HclSyntaxError, template_from_text
 from ddblint.parse.syntax import Attribute, Block, Expr, Literal, ObjectExpr, Position, TupleExpr
 
 _NESTED_BLOCKS = {"lifecycle", "attribute", "global_secondary_index", "local_secondary_index", "ttl"}
-_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
+_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1, "locals": 0}
+_COMMENT = "//"  # Terraform ignores this property in a block body
+
+
+class JsonObject(list):  # type: ignore[type-arg]
+    """A JSON object as its (name, value) pairs in order, repeated names included."""
+
+
+def load_document(text: str) -> Any:
+    """The JSON document with every object as a :class:`JsonObject`; raises ``JSONDecodeError``."""
+    return safe_json.loads(text, object_pairs_hook=JsonObject) if text.strip() else JsonObject()
+
+
+def plain(value: Any) -> Any:
+    """A decoded value with objects as dicts (a repeated name: the last one wins)."""
+    if isinstance(value, JsonObject):
+        return {key: plain(inner) for key, inner in value}
+    if isinstance(value, list):
+        return [plain(inner) for inner in value]
+    return value
 
 
 def value_expr(value: Any) -> Expr:
     """A decoded JSON value as an expression: strings are templates, lists tuples, objects objects."""
     if isinstance(value, str):
         return template_from_text(value)
+    if isinstance(value, JsonObject):
+        return ObjectExpr(tuple([(Literal(k), value_expr(v)) for k, v in dict(value).items()]))
     if isinstance(value, list):
         return TupleExpr(tuple([value_expr(v) for v in value]))
-    if isinstance(value, dict):
-        return ObjectExpr(tuple([(Literal(k), value_expr(v)) for k, v in value.items()]))
     return Literal(value)
 
 
@@ -88,54 +113,67 @@ class _Locator:
         return Position(line, column, line, column + len(key) + 2)
 
 
-def blocks_from_json(
-    document: dict[str, Any], text: str, tfvars: bool = False
-) -> tuple[list[Block], dict[str, Attribute]]:
+def _objects(value: Any, what: str) -> list[JsonObject]:
+    """An object, or the objects of an array: the two spellings Terraform accepts for blocks and labels."""
+    if isinstance(value, JsonObject):
+        return [value]
+    if isinstance(value, list) and all(isinstance(entry, JsonObject) for entry in value):
+        return list(value)
+    raise HclSyntaxError(f"{what} must be a JSON object or an array of objects")
+
+
+def blocks_from_json(document: Any, text: str, tfvars: bool = False) -> tuple[list[Block], dict[str, Attribute]]:
+    if not isinstance(document, JsonObject):
+        raise HclSyntaxError("a Terraform JSON file must hold a JSON object")
     locator = _Locator(text)
     if tfvars:
         return [], _attributes(document, locator)
     blocks: list[Block] = []
-    for block_type, content in document.items():
-        if block_type == "locals":
-            for entry in content if isinstance(content, list) else [content]:
-                blocks.append(Block("locals", (), _attributes(entry, locator), (), locator.find("locals")))
-            continue
+    for block_type, content in document:
         depth = _LABELS.get(block_type)
-        if depth is None or not isinstance(content, dict):
+        if depth is None:
             continue
         blocks.extend(_labelled(block_type, content, depth, (), locator))
     return blocks, {}
 
 
-def _labelled(
-    block_type: str, content: dict[str, Any], depth: int, labels: tuple[str, ...], locator: _Locator
-) -> list[Block]:
+def _labelled(block_type: str, content: Any, depth: int, labels: tuple[str, ...], locator: _Locator) -> list[Block]:
+    """The blocks under one level of labels; ``depth`` labels are still to come."""
+    what = f'"{block_type}"' + "".join(f' "{label}"' for label in labels)
     found: list[Block] = []
-    for label, inner in content.items():
-        position = locator.find(label)
-        if depth > 1 and isinstance(inner, dict):
-            found.extend(_labelled(block_type, inner, depth - 1, labels + (label,), locator))
+    for entry in _objects(content, what):
+        if depth == 0:
+            found.append(_block(block_type, labels, entry, locator.find(block_type), locator))
             continue
-        for body in inner if isinstance(inner, list) else [inner]:
-            if isinstance(body, dict):
+        for label, inner in entry:
+            position = locator.find(label)
+            if depth > 1:
+                found.extend(_labelled(block_type, inner, depth - 1, labels + (label,), locator))
+                continue
+            for body in _objects(inner, f'{what} "{label}"'):
                 found.append(_block(block_type, labels + (label,), body, position, locator))
     return found
 
 
-def _block(
-    block_type: str, labels: tuple[str, ...], body: dict[str, Any], position: Position, locator: _Locator
-) -> Block:
+def _block(block_type: str, labels: tuple[str, ...], body: JsonObject, position: Position, locator: _Locator) -> Block:
+    if block_type == "locals":
+        return Block(block_type, labels, _attributes(body, locator), (), position)
     attributes: dict[str, Attribute] = {}
     nested: list[Block] = []
-    for key, value in body.items():
-        if key in _NESTED_BLOCKS and isinstance(value, (dict, list)):
-            for entry in value if isinstance(value, list) else [value]:
-                if isinstance(entry, dict):
-                    nested.append(_block(key, (), entry, locator.find(key), locator))
+    for key, value in body:
+        if key == _COMMENT:
             continue
-        attributes[key] = Attribute(key, value_expr(value), locator.find(key), _source(value))
+        if key in _NESTED_BLOCKS and isinstance(value, (JsonObject, list)):
+            for entry in _objects(value, f'"{key}"'):
+                nested.append(_block(key, (), entry, locator.find(key), locator))
+            continue
+        attributes[key] = _attribute(key, value, locator)
     return Block(block_type, labels, attributes, tuple(nested), position)
 
 
-def _attributes(entries: dict[str, Any], locator: _Locator) -> dict[str, Attribute]:
-    return {key: Attribute(key, value_expr(value), locator.find(key), _source(value)) for key, value in entries.items()}
+def _attribute(key: str, value: Any, locator: _Locator) -> Attribute:
+    return Attribute(key, value_expr(value), locator.find(key), _source(plain(value)))
+
+
+def _attributes(entries: JsonObject, locator: _Locator) -> dict[str, Attribute]:
+    return {key: _attribute(key, value, locator) for key, value in entries if key != _COMMENT}
