@@ -247,7 +247,7 @@ def test_path_globs(pattern: str, path: str, matches: bool) -> None:
         ),
         (
             "rules:\n  DDB001:\n    max-items: five\n",
-            ".ddblint.yaml:3: `rules.DDB001.max-items` must be of type int, not string 'five'",
+            ".ddblint.yaml:3: `rules.DDB001.max-items` must be of type positive int, not string 'five'",
         ),
         (
             "rules:\n  DDB001:\n    severity: fatal\n",
@@ -307,7 +307,7 @@ def test_a_yaml_bomb_is_refused_with_its_line(
         ),
         (
             '[tool.ddblint.rules.DDB001]\nseverity = "error"\nmax-items = "x"\n',
-            "pyproject.toml:3: `rules.DDB001.max-items` must be of type int",
+            "pyproject.toml:3: `rules.DDB001.max-items` must be of type positive int",
         ),
     ],
 )

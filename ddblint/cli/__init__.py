@@ -79,6 +79,11 @@ def _names_only_paths(args: list[str]) -> bool:
     return args[0] == "check" and not any(arg.startswith("-") for arg in args[1:])
 
 
+def _empty_path_given(args: list[str]) -> bool:
+    """``ddblint ""``: a path argument that is empty (the path type would read it as ``.``, the whole tree)."""
+    return any(arg == "" and not args[index].startswith("-") for index, arg in enumerate(args[1:]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns (and exits with) the run's exit code."""
     args = _with_default_command(list(sys.argv[1:] if argv is None else argv))
@@ -88,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ddblint {__version__}")
         raise SystemExit(0)
     code: int | str | None
+    if _empty_path_given(args):
+        from ddblint.cli.errors import fail
+
+        raise SystemExit(fail("an empty path was given; name a directory or file (`.` for the current one)"))
     try:
         if _names_only_paths(args):
             from ddblint.cli.check import check

@@ -8,6 +8,7 @@ costs more than linting a few files, is imported only to parse options.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from enum import Enum
@@ -45,7 +46,7 @@ def check(
         Path | None, typer.Option("--output", "-o", help="Write the report to FILE (atomically).")
     ] = None,
     fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Lowest severity that fails the run.")] = None,
-    max_items: Annotated[int | None, typer.Option("--max-items", min=0, help="DDB001 threshold (default 10).")] = None,
+    max_items: Annotated[int | None, typer.Option("--max-items", min=1, help="DDB001 threshold (default 10).")] = None,
     var_file: Annotated[
         list[Path] | None, typer.Option("--var-file", help="Extra tfvars file for root modules (repeatable).")
     ] = None,
@@ -100,6 +101,8 @@ def check(
     from ddblint.discover.files import UsageError
     from ddblint.filter.baseline import BaselineError
 
+    if parse_timeout is not None and not math.isfinite(parse_timeout):
+        return fail(f"--parse-timeout must be a finite number of seconds, not {parse_timeout}")
     targets = [str(p) for p in (paths or [Path(".")])]
     command_line = CommandLine(
         config=str(config) if config else None,

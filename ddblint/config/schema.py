@@ -7,6 +7,7 @@ closest valid name, found with :mod:`difflib`.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -145,6 +146,7 @@ class _Validator:
         option = next(o for o in doc.options if o.name == name)
         checks: dict[str, Callable[[Any], bool]] = {
             "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+            "positive int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0,
             "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
             "bool": lambda v: isinstance(v, bool),
             "str": lambda v: isinstance(v, str),
@@ -152,7 +154,8 @@ class _Validator:
         }
         check = checks.get(option.type)
         if check is not None and not check(value):
-            raise self.error(key, f"`{dotted(key)}` must be of type {option.type}, not {type_name(value)} {value!r}")
+            shown = repr(value) if not isinstance(value, float) or math.isfinite(value) else "a number too large"
+            raise self.error(key, f"`{dotted(key)}` must be of type {option.type}, not {type_name(value)} {shown}")
         return value
 
     def rules(self, value: Any, key: Key) -> tuple[RuleSetting, ...]:

@@ -17,8 +17,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ddblint import safe_json
 from ddblint.atomic import atomic_writer
 from ddblint.findings import Finding
+from ddblint.reading import read_regular
+
+MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a baseline of a million findings is about 300 MB
 
 BASELINE_VERSION = 1
 _ENTRY_FIELDS = ("file", "rule", "address", "fingerprint")
@@ -77,10 +81,14 @@ class Baseline:
 
 
 def read_baseline(path: str) -> Baseline:
+    """Read a baseline: a regular file of at most :data:`MAX_BASELINE_BYTES`, UTF-8 with or without a BOM
+    (as configuration files are read)."""
     absolute = os.path.abspath(path)
     try:
-        with open(absolute, encoding="utf-8") as handle:
-            document = json.load(handle)
+        data = read_regular(absolute, MAX_BASELINE_BYTES)
+        if len(data) > MAX_BASELINE_BYTES:
+            raise BaselineError(path, f"baseline is larger than {MAX_BASELINE_BYTES:,} bytes")
+        document = safe_json.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise BaselineError(path, "baseline file not found (create it with --write-baseline)") from None
     except OSError as exc:

@@ -82,11 +82,17 @@ def parse_directive(path: str, line: int, comment: str, rule_ids: Iterable[str])
     return Directive(path, line, text, VERBS[verb], tuple(rules), tuple(unknown), _trim_comment(reason), until, problem)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
 def _parse_until(value: str, problem: str) -> tuple[datetime.date | None, str]:
+    """Only ``YYYY-MM-DD``: Python 3.11 would also read ``20250630`` and ``2025-W26-1``."""
     try:
-        return datetime.date.fromisoformat(value), problem
+        if _ISO_DAY.fullmatch(value):
+            return datetime.date.fromisoformat(value), problem
     except ValueError:
-        return None, problem or f"until={value} is not a date; write until=YYYY-MM-DD"
+        pass
+    return None, problem or f"until={value} is not a date; write until=YYYY-MM-DD"
 
 
 def _trim_comment(text: str) -> str:

@@ -21,12 +21,15 @@ otherwise (state files use two spaces), including the indentation of its depth.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from ddblint import safe_json
+from ddblint.reading import read_regular
 
 ITEM_TYPE = "aws_dynamodb_table_item"
 STATE_VERSION = 4
@@ -112,7 +115,7 @@ def read_state(path: str) -> StateUsage:
             f'{path}: not a Terraform state: no "version" or "format_version" key '
             "(expected a state file or the output of `terraform show -json`)"
         )
-    return StateUsage(path, source, len(text.encode("utf-8")), _tables(instances, text))
+    return StateUsage(path, source, len(text.encode("utf-8", "surrogatepass")), _tables(instances, text))
 
 
 def config_address(module_instance: str) -> str:
@@ -126,7 +129,7 @@ def config_address(module_instance: str) -> str:
 
 def _read_text(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return read_regular(path).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StateFileError(f"{path}: not UTF-8 text at byte {exc.start}, so not a state file") from None
     except OSError as exc:
@@ -135,11 +138,9 @@ def _read_text(path: str) -> str:
 
 def _parse_json(path: str, text: str) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = safe_json.loads(text)
     except json.JSONDecodeError as exc:
         raise StateFileError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
-    except RecursionError:
-        raise StateFileError(f"{path}: JSON nests too deeply to be a state file") from None
     if not isinstance(document, dict):
         raise StateFileError(f"{path}: expected a JSON object, found {type(document).__name__}")
     return document
@@ -148,9 +149,9 @@ def _parse_json(path: str, text: str) -> dict[str, Any]:
 def _size(value: Any, indent: int | None, depth: int) -> int:
     """Bytes ``value`` takes in a file written compactly or with ``indent`` spaces, at ``depth``."""
     if indent is None:
-        return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass"))
     text = json.dumps(value, indent=indent, ensure_ascii=False)
-    return len(text.encode("utf-8")) + (text.count("\n") + 1) * indent * depth
+    return len(text.encode("utf-8", "surrogatepass")) + (text.count("\n") + 1) * indent * depth
 
 
 def _field(path: str, where: str, value: dict[str, Any], key: str, kind: type) -> Any:
@@ -231,12 +232,24 @@ def _module_instances(path: str, values: Any, indent: int | None, depth: int) ->
     pending = [(_field(path, "values", values, "root_module", dict), "root_module", depth)]
     while pending:
         module, where, level = pending.pop()
+        if not isinstance(module, dict):
+            raise StateFileError(f"{path}: {where} is not an object")
         prefix = f"{config_address(module['address'])}." if isinstance(module.get("address"), str) else ""
-        for index, resource in enumerate(module.get("resources") or []):
+        for index, resource in enumerate(_list_field(path, where, module, "resources")):
             found += _show_json_instance(path, f"{where}.resources[{index}]", resource, prefix, indent, level + 2)
-        children = module.get("child_modules") or []
+        children = _list_field(path, where, module, "child_modules")
         pending += [(c, f"{where}.child_modules[{i}]", level + 2) for i, c in reversed(list(enumerate(children)))]
     return found
+
+
+def _list_field(path: str, where: str, module: dict[str, Any], key: str) -> list[Any]:
+    """An optional list of a module object: absent or null is empty; anything else but a list is an error."""
+    value = module.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise StateFileError(f'{path}: {where}: "{key}" is a {type(value).__name__}, not a list')
+    return value
 
 
 def _show_json_instance(
@@ -271,12 +284,22 @@ def _tables(instances: list[_Instance], text: str) -> tuple[TableUsage, ...]:
     return tuple(sorted(tables, key=lambda t: (-t.instances, -t.state_bytes, t.table)))
 
 
+_ADDRESS_KEY = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
 class _Locator:
-    """Line and column of a resource in the text, so findings point into the file."""
+    """Line and column of a resource in the text, so findings point into the file.
+
+    Every offset is found in one pass over the text and every line by a binary
+    search over the line starts, so 10,000 item resources take one pass, not
+    10,000.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._type_offsets: list[int] | None = None
+        self._address_offsets: dict[str, int] | None = None
+        self._line_starts: list[int] | None = None
 
     def __call__(self, locator: tuple[str, Any]) -> tuple[int, int]:
         kind, value = locator
@@ -287,10 +310,22 @@ class _Locator:
             if 0 < value <= len(self._type_offsets):
                 offset = self._type_offsets[value - 1]
         else:
-            pattern = re.compile(r'"address"\s*:\s*' + re.escape(json.dumps(value, ensure_ascii=False)))
-            match = pattern.search(self._text)
-            offset = match.start() if match else -1
+            offset = self._addresses().get(value, -1)
         if offset < 0:
             return 1, 1
-        line = self._text.count("\n", 0, offset) + 1
-        return line, offset - (self._text.rfind("\n", 0, offset) + 1) + 1
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def _addresses(self) -> dict[str, int]:
+        """The first offset of every ``"address": "..."`` in the text, by the address it spells."""
+        if self._address_offsets is None:
+            self._address_offsets = {}
+            for match in _ADDRESS_KEY.finditer(self._text):
+                try:
+                    address = json.loads(f'"{match.group(1)}"')
+                except json.JSONDecodeError:
+                    continue
+                self._address_offsets.setdefault(address, match.start())
+        return self._address_offsets
