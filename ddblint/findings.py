@@ -87,7 +87,7 @@ class Finding:
     def fingerprint(self, relative_path: str) -> str:
         """A hash of rule, repo-relative file, resource address and content identity."""
         seed = "\x1f".join((self.rule_id, relative_path, self.address, self.identity or self.message))
-        return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(seed.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # a file name need not be UTF-8
 
     def suppressed_by(self, suppression: Suppression) -> Finding:
         return replace(self, suppression=suppression)

@@ -3,10 +3,15 @@
 PyYAML's safe loader still follows aliases: a few lines of nested anchors
 (a "billion laughs" file) describe a structure with billions of nodes. We
 count the nodes with aliases expanded while parsing and refuse past a limit.
+Whatever else a document holds ends in :class:`UnsafeYaml` with its line, never
+another exception: a key given twice (YAML says keys are unique; PyYAML keeps
+the last without a word), an integer of thousands of digits (Python refuses to
+convert past 4,300; it is kept as infinity), nesting too deep to construct.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -55,10 +60,44 @@ def _refuse_bombs(events: Iterable[Any]) -> None:
             raise UnsafeYaml("too many aliases or nodes (a YAML bomb?); refused", line)
 
 
+@functools.lru_cache(maxsize=1)
+def _strict_loader() -> Any:
+    """The safe loader, refusing repeated keys and reading huge integers without raising."""
+    import math
+
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[valid-type,misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    repeated = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the constructor below says so
+                    continue
+                if repeated:
+                    raise UnsafeYaml(f"key {key!r} is given twice", key_node.start_mark.line + 1)
+            return super().construct_mapping(node, deep)
+
+        def construct_yaml_int(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:  # past Python's 4,300-digit conversion limit
+                return -math.inf if str(node.value).lstrip().startswith("-") else math.inf
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+    return StrictLoader
+
+
 def load_yaml(text: str) -> Any:
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_class = _strict_loader()
     try:
         _refuse_bombs(yaml.parse(text, Loader=loader_class))
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - a safe loader class
@@ -68,3 +107,5 @@ def load_yaml(text: str) -> Any:
         raise UnsafeYaml(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise UnsafeYaml(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise UnsafeYaml("invalid YAML: nests too deeply") from None

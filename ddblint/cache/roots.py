@@ -137,7 +137,7 @@ class RootCache:
         """Name the analysis by all it was computed from: module files, code, and the disk's answers."""
         stored = dump(answers)
         if stored is not None:
-            self.analysis_keys[root] = self._cache.key(b"analysis", key.encode(), stored)
+            self.analysis_keys[root] = self._cache.key(b"analysis", key.encode("utf-8", "surrogatepass"), stored)
 
     def _key(self, module: Module, root: str) -> str | None:
         """Digest of every module file the root can reach; None if one has no stable digest."""

@@ -681,7 +681,7 @@ def _join(path: str, part: object) -> str:
 
 def _utf8_size(text: str) -> int:
     """Bytes of ``text`` in UTF-8: DynamoDB measures names and strings this way."""
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate is 3 bytes, as DynamoDB would refuse it
 
 
 def _is_utf8(text: str) -> bool:

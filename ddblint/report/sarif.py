@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,7 +170,15 @@ def artifact_location(path: str, paths: RepoPaths) -> dict[str, str]:
     relative = paths.relative(path)
     if relative is None:
         return {"uri": Path(paths.display(path)).as_uri()}
-    return {"uri": urllib.parse.quote(relative, safe="/"), "uriBaseId": SOURCE_ROOT}
+    return {"uri": urllib.parse.quote(_path_bytes(relative), safe="/"), "uriBaseId": SOURCE_ROOT}
+
+
+def _path_bytes(path: str) -> bytes:
+    """The bytes a path names on disk: a file name that is not UTF-8 is percent-encoded byte by byte."""
+    try:
+        return os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate that did not come from the file system (a JSON escape)
+        return path.encode("utf-8", "surrogatepass")
 
 
 def _location(finding: Finding, paths: RepoPaths) -> dict[str, Any]:
