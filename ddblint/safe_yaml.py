@@ -75,12 +75,12 @@ def _strict_loader() -> Any:
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
                 try:
-                    repeated = key in seen
+                    repeated = key in seen  # also 1 and true, which one Python dict cannot keep apart
                     seen.add(key)
                 except TypeError:  # an unhashable key: the constructor below says so
                     continue
                 if repeated:
-                    raise UnsafeYaml(f"key {key!r} is given twice", key_node.start_mark.line + 1)
+                    raise UnsafeYaml(f"key {key_node.value!r} is given twice", key_node.start_mark.line + 1)
             return super().construct_mapping(node, deep)
 
         def construct_yaml_int(self, node: Any) -> Any:

@@ -60,7 +60,7 @@ STEP_BUDGET = 2_000_000
 # ELEMENT_WEIGHT): a 5 MB file copied ten times. Shared by every expression of the root, so
 # 150 items each copying a 5 MB file do not build 150 copies.
 CHARACTER_BUDGET = 50_000_000
-ELEMENT_WEIGHT = 8
+ELEMENT_WEIGHT = 16
 
 
 class BudgetExceeded(Exception):

@@ -227,20 +227,21 @@ def expanded_size(value: Any, limit: int) -> int:
     """
     known: dict[int, int] = {}
 
-    def size(part: Any, depth: int) -> int:
-        if isinstance(part, str):
-            return len(part)
-        if not isinstance(part, (list, tuple, dict)) or depth > 200:
-            return 1
+    def size(part: list[Any] | tuple[Any, ...] | dict[str, Any], depth: int) -> int:
         remembered = known.get(id(part))
         if remembered is not None:
             return remembered
         total = len(part)
         for element in part.values() if isinstance(part, dict) else part:
-            total += size(element, depth + 1)
-            if total > limit:
-                break
+            if isinstance(element, str):
+                total += len(element)
+            elif isinstance(element, (list, tuple, dict)) and depth < 200:
+                total += size(element, depth + 1)
+                if total > limit:
+                    break
         known[id(part)] = total
         return total
 
-    return size(value, 0)
+    if isinstance(value, str):
+        return len(value)
+    return size(value, 0) if isinstance(value, (list, tuple, dict)) else 1
