@@ -105,6 +105,6 @@ def test_wheel_is_typed_and_its_runtime_install_stays_small(wheel: Path) -> None
     assert "ddblint/py.typed" in zipfile.ZipFile(wheel).namelist()
     required = _metadata(wheel).get_all("Requires-Dist") or []
     runtime = sorted(r.split(";")[0].split("<")[0].split(">")[0].strip() for r in required if "extra ==" not in r)
-    assert runtime == ["click", "python-hcl2", "pyyaml", "rich", "tomli", "typer"]
+    assert runtime == ["click", "google-re2", "python-hcl2", "pyyaml", "rich", "tomli", "typer"]
     test_only = {r.split(">")[0].split("[")[0] for r in required if "extra == 'test'" in r}
     assert {"pytest", "moto", "mypy", "ruff"} <= test_only

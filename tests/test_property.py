@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +23,7 @@ from ddblint.api import lint
 from ddblint.catalog.entries import load_catalog
 from ddblint.cli import main
 from ddblint.config.settings import Settings
+from ddblint.evaluate.functions import ARITY, FUNCTIONS
 from ddblint.result import Result
 from tests.conftest import FIXTURES
 
@@ -113,3 +117,172 @@ def test_the_command_line_exits_cleanly(text: str, report: str) -> None:
             code = stopped.code
     assert code in (0, 1), err.getvalue()
     assert "Traceback" not in err.getvalue() and "internal error" not in err.getvalue()
+
+
+# -- expressions as rich as what a pull request can write ------------------------------------
+# DDBLINT_PROPERTY_EXAMPLES sets how many generated modules test_generated_expressions_*
+# tries (CI keeps the default; a long run: DDBLINT_PROPERTY_EXAMPLES=20000).
+GENERATED_EXAMPLES = int(os.environ.get("DDBLINT_PROPERTY_EXAMPLES", "60"))
+NUMBERS = ["0", "1", "-1", "2.5", "1e400", "-1e400", "9" * 400, "9" * 5000, "(1e308 * 10)", "(1e400 - 1e400)"]
+STRINGS = [
+    '""',
+    '"a,b"',
+    '"\\u0069"',
+    '"\\ud800"',
+    '"\\udfff"',
+    '"\\U00110000"',
+    '"\\n\\t\\"\\\\"',
+    '"${var.unknown}"',
+    '"x${1e400}"',
+    '"%{ if true }x%{ endif }"',
+    '"/(a|a)*$/"',
+    '"/(?=x)/"',
+    '"$1 $${x} $$"',
+    '"[z-a]*"',
+    '"%0000000000000000000000000000000000000005d"',
+    '"%99999999999999999999d %s %v %q"',
+    '"nan"',
+    '"inf"',
+    '"500"',
+    '"a\\u0000b"',
+]
+ODD_DOCUMENTS = [  # text for yamldecode, jsondecode and csvdecode
+    '"a: 2001-02-03"',
+    '"a: !!binary aGk="',
+    '"!!set {a, b}"',
+    '"1: a\\ntrue: b"',
+    '"? [1, 2]\\n: x"',
+    '"a: 1\\na: 2"',
+    f'"a: {"9" * 5000}"',
+    '"[1e400, -0]"',
+    '"{\\"a\\": 1, \\"a\\": 2}"',
+    f'"{"[" * 3000}{"]" * 3000}"',
+    '"\\"\\\\ud800\\""',
+    f'"a\\n{"x" * 140_000}"',
+]
+LEAVES = [
+    "var.unknown",
+    "var.n",
+    "var.list",
+    "each.value",
+    "each.key",
+    "count.index",
+    "local.l",
+    "null",
+    "true",
+    "path.module",
+    "aws_dynamodb_table.t.name",
+    "data.x.y.z",
+]
+CALLABLE = sorted(FUNCTIONS) + ["timestamp", "uuid", "no_such_function"]
+
+
+def _call(draw: st.DrawFn, arguments: st.SearchStrategy[str]) -> str:
+    name = draw(st.sampled_from(CALLABLE))
+    fewest, most = ARITY.get(FUNCTIONS.get(name, _no_function), (0, 2))
+    count = draw(st.integers(max(0, fewest - 2), (most if most is not None else fewest) + 2))  # wrong arity too
+    expand = "..." if count and draw(st.booleans()) else ""
+    return f"{name}({', '.join(draw(arguments) for _ in range(count))}{expand})"
+
+
+def _no_function(args: list[Any], files: Any) -> Any:  # stands for names ddblint does not evaluate
+    return None
+
+
+def _compound(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        a, b, c = draw(children), draw(children), draw(children)
+        shape = draw(st.integers(0, 11))
+        if shape == 0:
+            return f"[{a}, {b}]"
+        if shape == 1:
+            return f"{{ k = {a}, {draw(st.sampled_from(['k', 'j', '1']))} = {b} }}"
+        if shape == 2:
+            return _call(draw, children)
+        if shape == 3:
+            return f"({a} {draw(st.sampled_from(['+', '-', '*', '/', '%', '==', '<', '&&']))} {b})"
+        if shape == 4:
+            return f"({a} ? {b} : {c})"
+        if shape == 5:
+            return f"{a}[{b}]"
+        if shape == 6:
+            return f"[for x in {a} : {b}]"
+        if shape == 7:
+            return f"{{ for k, v in {a} : k => {b} }}"
+        if shape == 8:
+            return f"{a}[*].x"
+        if shape == 9:
+            return f"!{a}" if draw(st.booleans()) else f"-{a}"
+        if shape == 10:
+            return f"{draw(st.sampled_from(['yamldecode', 'jsondecode', 'csvdecode']))}({b})"
+        return f'"${{{a}}}-{draw(st.sampled_from(STRINGS))[1:-1]}"'
+
+    return build()
+
+
+EXPRESSIONS = st.recursive(st.sampled_from(NUMBERS + STRINGS + ODD_DOCUMENTS + LEAVES), _compound, max_leaves=10)
+
+
+@st.composite
+def generated_module(draw: st.DrawFn) -> dict[str, bytes]:
+    local, key, value = (draw(EXPRESSIONS) for _ in range(3))
+    meta_name = draw(st.sampled_from(["count", "for_each"]))
+    known = "2" if meta_name == "count" else 'toset(["a", "b"])'  # so the item itself is evaluated too
+    meta = draw(st.sampled_from([known, known, f"length([{local}, local.l])" if meta_name == "count" else known]))
+    if draw(st.booleans()):
+        meta = draw(EXPRESSIONS)
+    main = (
+        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  hash_key = "id"\n'
+        '  attribute {\n    name = "id"\n    type = "S"\n  }\n}\n'
+        'variable "unknown" {}\nvariable "n" {\n  default = "3"\n}\n'
+        'variable "list" {\n  default = [1, "a", null]\n}\n'
+        f"locals {{\n  l = {local}\n}}\n"
+        'resource "aws_dynamodb_table_item" "generated" {\n'
+        f'  {meta_name} = {meta}\n  table_name = aws_dynamodb_table.t.name\n  hash_key = "id"\n'
+        f"  item = jsonencode({{ id = {{ S = {key} }}, v = {{ S = tostring({value}) }} }})\n}}\n"
+    )
+    files = {"main.tf": main.encode("utf-8", "surrogatepass")}
+    if draw(st.booleans()):
+        document = {
+            "resource": [
+                {
+                    "aws_dynamodb_table_item": {
+                        "json": {
+                            "count": draw(st.sampled_from([5, 1e308, -1, "500", None, [1]])),
+                            "table_name": "t",
+                            "hash_key": "id",
+                            "item": "${" + value + "}",
+                        }
+                    }
+                }
+            ],
+            "locals": draw(st.sampled_from([{"a": 1}, "x", None, [1], [{"b": "${" + local + "}"}]])),
+        }
+        files["extra.tf.json"] = json.dumps(document).encode()
+    return files
+
+
+def _render_everywhere(result: Result, cwd: str) -> None:
+    """Every reporter on the result; the machine formats must also be UTF-8 JSON."""
+    from ddblint.report import FORMATS, ReportOptions, get_reporter
+
+    for name in FORMATS:
+        stream = io.StringIO()
+        get_reporter(name)(result, stream, ReportOptions(cwd=cwd, color=False))
+        text = stream.getvalue()
+        if name in ("json", "sarif", "gitlab"):
+            json.loads(text.encode("utf-8").decode("utf-8"))
+
+
+@settings(
+    max_examples=GENERATED_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+@given(files=generated_module())
+def test_generated_expressions_never_crash_any_reporter(files: dict[str, bytes]) -> None:
+    with module_holding(files) as directory:
+        result = lint([str(directory)], Settings(cache=False, jobs=1))
+        assert_clean(result)
+        _render_everywhere(result, str(directory))

@@ -1,0 +1,75 @@
+"""Files written to slip 5,000 items past the gate, and Terraform's own conversions.
+
+Terraform decodes escapes in labels and JSON keys, keeps every repeated key of
+a ``.tf.json`` object, and accepts arrays of objects wherever a block or a
+level of labels goes; so must the byte prefilter and the JSON reader, or the
+items are never seen and the run exits 0.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ddblint.discover.files import scan_file
+from tests.test_hostile import TABLE, item, item_set, messages, module, run
+from tests.test_hostile_evaluation import count_of
+
+BODY = {"count": 5000, "table_name": "t", "hash_key": "id", "item": '{"id": {"S": "a"}}'}
+HCL_BODY = '  count = 5000\n  table_name = "t"\n  hash_key = "id"\n  item = jsonencode({ id = { S = "a" } })\n'
+
+
+def found_5000(directory: Path) -> bool:
+    return any("5,000 items" in message for message in messages(run(directory), "DDB001"))
+
+
+@pytest.mark.parametrize("label", ["aws_dynamodb_table_\\u0069tem", "aws_dynamodb_table_\\U00000069tem"])
+def test_escapes_in_hcl_labels_do_not_fool_the_prefilter(tmp_path: Path, label: str) -> None:
+    directory = module(tmp_path, {"main.tf": f'resource "{label}" "x" {{\n{HCL_BODY}}}\n'})
+    assert found_5000(directory)
+
+
+def test_escapes_in_tf_json_keys_do_not_fool_the_prefilter(tmp_path: Path) -> None:
+    text = '{"resource": {"aws_dynamodb_table_\\u0069tem": {"x": ' + json.dumps(BODY) + "}}}"
+    assert found_5000(module(tmp_path, {"main.tf.json": text}))
+
+
+def test_repeated_resource_keys_in_tf_json_are_all_kept(tmp_path: Path) -> None:
+    items = json.dumps({"aws_dynamodb_table_item": {"x": BODY}})
+    text = '{"resource": ' + items + ', "resource": {"aws_s3_bucket": {"b": {}}}}'
+    assert found_5000(module(tmp_path, {"main.tf.json": text}))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"resource": [{"aws_dynamodb_table_item": {"x": BODY}}]},
+        {"resource": {"aws_dynamodb_table_item": [{"x": BODY}]}},
+        {"resource": {"aws_dynamodb_table_item": {"x": [BODY]}}},
+    ],
+)
+def test_arrays_at_block_and_label_level_in_tf_json(tmp_path: Path, document: dict[str, object]) -> None:
+    assert found_5000(module(tmp_path, {"main.tf.json": json.dumps(document)}))
+
+
+def test_an_escaped_local_module_source_in_tf_json_is_followed(tmp_path: Path) -> None:
+    module(tmp_path, {"main.tf": f'resource "aws_dynamodb_table_item" "x" {{\n{HCL_BODY}}}\n'}, "app/mod")
+    directory = module(tmp_path, {"main.tf.json": '{"module": {"m": {"source": ".\\/mod"}}}'})
+    assert scan_file(b'{"source": ".\\/mod"}').sources == ("./mod",)
+    assert found_5000(directory)
+
+
+def test_a_count_given_as_a_string_default_counts_as_terraform_converts_it(tmp_path: Path) -> None:
+    variable = 'variable "n" {\n  default = "500"\n}\n'
+    result = run(module(tmp_path, {"main.tf": TABLE + variable + item("x", "count = var.n")}))
+    assert item_set(result, "x").count.exact == 500
+    assert any("500 items" in m for m in messages(result, "DDB001"))
+
+
+def test_an_empty_fileset_does_not_say_it_takes_0_items(tmp_path: Path) -> None:
+    count = count_of(tmp_path, 'for_each = fileset(path.module, "data/*.json")')
+    assert count.exact == 0
+    result = run(tmp_path / "app")
+    assert messages(result, "DDB002") and not any("0 items" in m for m in messages(result, "DDB002"))
