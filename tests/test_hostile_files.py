@@ -175,3 +175,18 @@ def test_a_hostile_file_ddblint_cannot_handle_names_the_file_and_why(
         ("odd.tf", "ddblint cannot analyse this file (LookupError: what a grammar bug would raise); skipped")
     ]
     assert len(messages(result, "DDB001")) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (".ddblint.yaml", "rules:\n  DDB001:\n    max-items: " + "9" * 5000 + "\n", "not a number too large to hold"),
+        ("pyproject.toml", "[tool.ddblint]\nfail-on = " + "9" * 5000 + "\n", "an integer too long to read"),
+    ],
+)
+def test_integers_past_pythons_digit_limit_in_config_are_config_errors(
+    tmp_path: Path, name: str, text: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = module(tmp_path, {"main.tf": TABLE + ITEMS, name: text})
+    code, _, err = cli([str(directory)], capsys)
+    assert code == 2 and name in err and expected in err

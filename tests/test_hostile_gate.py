@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ddblint.discover.files import scan_file
+from ddblint.discover.prefilter import scan_file
 from tests.test_hostile import TABLE, item, item_set, messages, module, run
 from tests.test_hostile_evaluation import count_of
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from ddblint.cli import main
+from ddblint.evaluate.secrets import classify
 from ddblint.evaluate.values import Unknown
-from ddblint.rules.secrets import classify
 from ddblint.state.read import read_state
 from tests.test_hostile import TABLE, item, item_set, module, run
 from tests.test_hostile_evaluation import count_of, value_of

@@ -154,8 +154,9 @@ class _Validator:
         }
         check = checks.get(option.type)
         if check is not None and not check(value):
-            shown = repr(value) if not isinstance(value, float) or math.isfinite(value) else "a number too large"
-            raise self.error(key, f"`{dotted(key)}` must be of type {option.type}, not {type_name(value)} {shown}")
+            if isinstance(value, float) and not math.isfinite(value):  # thousands of digits, read as infinity
+                raise self.error(key, f"`{dotted(key)}` must be of type {option.type}, not a number too large to hold")
+            raise self.error(key, f"`{dotted(key)}` must be of type {option.type}, not {type_name(value)} {value!r}")
         return value
 
     def rules(self, value: Any, key: Key) -> tuple[RuleSetting, ...]:

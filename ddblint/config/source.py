@@ -167,8 +167,8 @@ def _read_toml(path: str, absolute: str, text: str) -> ConfigDocument:
         raise ConfigError(path, line, f"invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(path, None, "invalid TOML: nests too deeply") from None
-    except ValueError as exc:  # an integer past Python's 4,300-digit conversion limit
-        raise ConfigError(path, None, f"invalid TOML: {exc}") from None
+    except ValueError:  # tomllib converts integers with int(), which refuses past 4,300 digits
+        raise ConfigError(path, None, "invalid TOML: an integer too long to read (over 4,300 digits)") from None
     tool = document.get("tool")
     data = tool.get("ddblint") if isinstance(tool, dict) else None
     if data is None:
