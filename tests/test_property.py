@@ -189,34 +189,36 @@ def _no_function(args: list[Any], files: Any) -> Any:  # stands for names ddblin
     return None
 
 
+_SHAPES = (  # every way _compound combines expressions; {a}, {b}, {c} are smaller expressions
+    "[{a}, {b}]",
+    "{{ k = {a}, {key} = {b} }}",
+    "({a} {operator} {b})",
+    "({a} ? {b} : {c})",
+    "{a}[{b}]",
+    "[for x in {a} : {b}]",
+    "{{ for k, v in {a} : k => {b} }}",
+    "{a}[*].x",
+    "!{a}",
+    "-{a}",
+    "{decoder}({b})",
+    '"${{{a}}}-{text}"',
+)
+
+
 def _compound(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     @st.composite
     def build(draw: st.DrawFn) -> str:
-        a, b, c = draw(children), draw(children), draw(children)
-        shape = draw(st.integers(0, 11))
-        if shape == 0:
-            return f"[{a}, {b}]"
-        if shape == 1:
-            return f"{{ k = {a}, {draw(st.sampled_from(['k', 'j', '1']))} = {b} }}"
-        if shape == 2:
+        if draw(st.integers(0, len(_SHAPES))) == 0:
             return _call(draw, children)
-        if shape == 3:
-            return f"({a} {draw(st.sampled_from(['+', '-', '*', '/', '%', '==', '<', '&&']))} {b})"
-        if shape == 4:
-            return f"({a} ? {b} : {c})"
-        if shape == 5:
-            return f"{a}[{b}]"
-        if shape == 6:
-            return f"[for x in {a} : {b}]"
-        if shape == 7:
-            return f"{{ for k, v in {a} : k => {b} }}"
-        if shape == 8:
-            return f"{a}[*].x"
-        if shape == 9:
-            return f"!{a}" if draw(st.booleans()) else f"-{a}"
-        if shape == 10:
-            return f"{draw(st.sampled_from(['yamldecode', 'jsondecode', 'csvdecode']))}({b})"
-        return f'"${{{a}}}-{draw(st.sampled_from(STRINGS))[1:-1]}"'
+        return draw(st.sampled_from(_SHAPES)).format(
+            a=draw(children),
+            b=draw(children),
+            c=draw(children),
+            key=draw(st.sampled_from(["k", "j", "1"])),
+            operator=draw(st.sampled_from(["+", "-", "*", "/", "%", "==", "<", "&&"])),
+            decoder=draw(st.sampled_from(["yamldecode", "jsondecode", "csvdecode"])),
+            text=draw(st.sampled_from(STRINGS))[1:-1],
+        )
 
     return build()
 
