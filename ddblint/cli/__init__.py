@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     import typer
 
 SUBCOMMANDS = {"check", "rule", "rules", "config", "migrate", "state"}
-_TOP_LEVEL_FLAGS = {"--help", "-h", "--version"}
+_TOP_LEVEL_FLAGS = {"--help", "-h", "--install-completion", "--show-completion"}
+VERSION_FLAGS = {"-V", "--version"}
+COMPLETION_VARIABLE = "_DDBLINT_COMPLETE"  # set by the shell completion scripts Typer installs
 
 
 def build_app() -> typer.Typer:
@@ -35,11 +38,19 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="ddblint",
         help="Find aws_dynamodb_table_item misuse (application data kept in Terraform) before it ships.",
-        add_completion=False,
+        add_completion=True,
         no_args_is_help=False,
-        rich_markup_mode=None,
+        # Typer escapes "[default: ...]" for Rich even with markup off, printing "\\[default"; with
+        # Rich markup on, the escape is read, and help is only ever shown at a terminal.
+        rich_markup_mode="rich",
         pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+
+    @app.callback()
+    def options(version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.")) -> None:
+        """Listed in the help only: :func:`main` answers ``-V`` wherever it is on the line."""
+
     app.command("check")(_with_evaluated_annotations(check.check))
     app.command("rule")(explain.rule)
     app.command("rules")(explain.rules)
@@ -86,19 +97,21 @@ def _empty_path_given(args: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns (and exits with) the run's exit code."""
-    args = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    if args == ["--version"]:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if VERSION_FLAGS.intersection(given[: given.index("--")] if "--" in given else given):
         from ddblint import __version__
 
         print(f"ddblint {__version__}")
         raise SystemExit(0)
+    completing = bool(os.environ.get(COMPLETION_VARIABLE))
+    args = given if completing else _with_default_command(given)
     code: int | str | None
     if _empty_path_given(args):
         from ddblint.cli.errors import fail
 
         raise SystemExit(fail("an empty path was given; name a directory or file (`.` for the current one)"))
     try:
-        if _names_only_paths(args):
+        if not completing and _names_only_paths(args):
             from ddblint.cli.check import check
 
             code = check(paths=[Path(arg) for arg in args[1:]] or None)

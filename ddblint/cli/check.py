@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ddblint.config.settings import Settings
     from ddblint.findings import Severity
+    from ddblint.report import ReportOptions
     from ddblint.result import Result
 
 
@@ -35,6 +36,20 @@ class FailOn(str, Enum):
     warning = "warning"
     note = "note"
     never = "never"
+
+
+COLOR_HELP = "Colour: auto (a terminal, unless NO_COLOR is set), always (also FORCE_COLOR), never."
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+    @property
+    def wanted(self) -> bool | None:
+        """True or False when forced; None to decide from the stream, NO_COLOR and FORCE_COLOR."""
+        return None if self is Color.auto else self is Color.always
 
 
 def check(
@@ -94,6 +109,13 @@ def check(
     show_settings: Annotated[
         bool, typer.Option("--show-settings", help="Print the effective settings and exit.")
     ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how many findings each rule has, not the findings.")
+    ] = False,
+    color: Annotated[
+        Color,
+        typer.Option("--color", help=COLOR_HELP),
+    ] = Color.auto,
 ) -> int:
     """Lint Terraform files for aws_dynamodb_table_item misuse."""
     from ddblint.config.effective import CommandLine, describe, effective_settings, with_baseline
@@ -148,10 +170,16 @@ def check(
 
         sys.stderr.write(stale_notice(result.stale_baseline, settings.baseline))
     try:
-        _report(result, output_format.value, output, sarif_category, show_suppressed, quiet)
+        if statistics:
+            from ddblint.report.statistics import render_statistics
+
+            render_statistics(result, sys.stdout)
+        else:
+            options = _options(sarif_category, show_suppressed, color)
+            write_report(result, output_format.value, output, options, quiet)
     except OSError as exc:
         return fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")
-    return _exit_code(result, settings.fail_on, debug)
+    return exit_code(result, settings.fail_on, debug)
 
 
 class _Hcl2Mismatch(Exception):
@@ -192,14 +220,17 @@ def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:
         progress.close()
 
 
-def _report(
-    result: Result, format_name: str, output: Path | None, category: str | None, show_suppressed: bool, quiet: bool
-) -> None:
+def _options(category: str | None, show_suppressed: bool, color: Color) -> ReportOptions:
+    from ddblint.report import ReportOptions
+
+    return ReportOptions(cwd=os.getcwd(), sarif_category=category, show_suppressed=show_suppressed, color=color.wanted)
+
+
+def write_report(result: Result, format_name: str, output: Path | None, options: ReportOptions, quiet: bool) -> None:
     """Write the report; when it is for machines or in a file, tell the build log on stderr too."""
-    from ddblint.report import ReportOptions, get_reporter
+    from ddblint.report import get_reporter
     from ddblint.report.summary import summary_line, wants_summary
 
-    options = ReportOptions(cwd=os.getcwd(), sarif_category=category, show_suppressed=show_suppressed)
     reporter = get_reporter(format_name)
     if output is None:
         reporter(result, sys.stdout, options)
@@ -212,7 +243,8 @@ def _report(
         sys.stderr.write(summary_line(result, str(output) if output else None) + "\n")
 
 
-def _exit_code(result: Result, gate: Severity | None, debug: bool) -> int:
+def exit_code(result: Result, gate: Severity | None, debug: bool) -> int:
+    """1 when an unsuppressed finding is at or above ``gate``; 2 after an internal error."""
     if result.internal_errors:
         for error in result.internal_errors:
             sys.stderr.write(

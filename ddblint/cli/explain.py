@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+
 import typer
 
 from ddblint.cli.errors import fail
@@ -28,16 +31,40 @@ def rule(rule_id: str = typer.Argument(..., help="A rule id (DDB001) or name (to
     Console().print(Markdown(rule_markdown(doc)))
 
 
-def rules() -> None:
+class RulesFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def rules(
+    output_format: RulesFormat = typer.Option(RulesFormat.table, "--format", "-f", help="table, or json for scripts."),
+) -> None:
     """List every rule in the catalog."""
+    from ddblint.catalog.entries import load_catalog
+
+    catalog = load_catalog().values()
+    if output_format is RulesFormat.json:
+        import json
+
+        listed = [
+            {
+                "id": doc.id,
+                "name": doc.name,
+                "severity": doc.severity.label,
+                "summary": doc.summary,
+                "tags": list(doc.tags),
+                "options": {option.name: option.default for option in doc.options},
+            }
+            for doc in catalog
+        ]
+        sys.stdout.write(json.dumps({"version": 1, "rules": listed}, indent=2) + "\n")
+        return
     from rich.console import Console
     from rich.table import Table
-
-    from ddblint.catalog.entries import load_catalog
 
     table = Table(show_lines=False)
     for column in ("id", "name", "severity", "summary"):
         table.add_column(column)
-    for doc in load_catalog().values():
+    for doc in catalog:
         table.add_row(doc.id, doc.name, doc.severity.label, doc.summary)
     Console().print(table)

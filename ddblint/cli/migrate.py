@@ -43,7 +43,7 @@ def migrate(
 ) -> None:
     """Write seed data and a boto3 seeding script for each flagged item set, and the Terraform to drop it.
 
-    Item sets are chosen as ``ddblint check`` flags them, with the same
+    Item sets are chosen as ddblint check flags them, with the same
     configuration file, thresholds and suppressions.
     """
     from ddblint.config.effective import CommandLine

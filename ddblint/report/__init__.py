@@ -71,3 +71,23 @@ def relative_to(cwd: str) -> Callable[[str], str]:
 
 def _display_from(cwd: str, path: str) -> str:
     return display_path(path, cwd)
+
+
+def no_color(color: bool | None) -> bool:
+    """``--color never``, or ``NO_COLOR`` set to something: an empty ``NO_COLOR=`` does not count."""
+    if color is not None:
+        return not color
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def force_terminal(color: bool | None, stream: TextIO) -> bool | None:
+    """``--color always`` or a non-empty ``FORCE_COLOR`` style a pipe; an empty ``FORCE_COLOR=`` does not.
+
+    None lets Rich decide for a terminal; False keeps Rich from reading an empty
+    ``FORCE_COLOR`` as set, and ``--color never`` from styling at all.
+    """
+    if color is False:
+        return False
+    if color or os.environ.get("FORCE_COLOR"):
+        return True
+    return None if stream.isatty() else False

@@ -17,7 +17,14 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.findings import Finding, Severity
-from ddblint.report import ReportOptions, display_path, message_and_callers, relative_to
+from ddblint.report import (
+    ReportOptions,
+    display_path,
+    force_terminal,
+    message_and_callers,
+    no_color,
+    relative_to,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,20 +47,13 @@ def _inert(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
 
 
-def no_color_requested(options: ReportOptions) -> bool:
-    """``--color never``, or ``NO_COLOR`` set to something (an empty ``NO_COLOR=`` does not count)."""
-    if options.color is not None:
-        return not options.color
-    return bool(os.environ.get("NO_COLOR"))
-
-
 def _console(stream: TextIO, options: ReportOptions) -> Console:
     from rich.console import Console
 
     return Console(
         file=stream,
-        force_terminal=True if options.color else None,
-        no_color=no_color_requested(options),
+        force_terminal=force_terminal(options.color, stream),
+        no_color=no_color(options.color),
         highlight=False,
         emoji=False,
         markup=False,

@@ -99,9 +99,11 @@ class _Instance:
     locator: tuple[str, Any]  # ("type", k): k-th item resource; ("address", a): an instance address
 
 
-def read_state(path: str) -> StateUsage:
-    """Measure the item instances in the state or ``show -json`` file at ``path``."""
-    text = _read_text(path)
+def read_state(path: str, text: str | None = None) -> StateUsage:
+    """Measure the item instances in the state or ``show -json`` file at ``path``, or in
+    ``text`` read elsewhere (standard input), which ``path`` then only names."""
+    if text is None:
+        text = _read_text(path)
     document = _parse_json(path, text)
     match = _INDENT.match(text.lstrip())
     indent = len(match.group(1)) if match else None

@@ -107,8 +107,15 @@ def render_state(usage: StateUsage, max_items: int, stream: TextIO, color: bool 
     from rich.markup import escape
     from rich.table import Table
 
-    no_color = color is False or (color is None and "NO_COLOR" in os.environ)
-    console = Console(file=stream, no_color=no_color, highlight=False, width=None if stream.isatty() else 120)
+    from ddblint.report import force_terminal, no_color
+
+    console = Console(
+        file=stream,
+        force_terminal=force_terminal(color, stream),
+        no_color=no_color(color),
+        highlight=False,
+        width=None if stream.isatty() else 120,
+    )
     console.print(f"[bold]{escape(usage.path)}[/]: {escape(usage.source)}, {human_bytes(usage.file_bytes)}")
     if not usage.tables:
         console.print("No aws_dynamodb_table_item instances in this state.")
