@@ -218,3 +218,15 @@ def test_a_for_each_written_over_lines_is_one_line_of_concise_output(tmp_path: P
     render_concise(_lint(tmp_path), stream, ReportOptions(cwd=str(tmp_path)))
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1 and "for_each over toset([ " in lines[0]
+
+
+def test_a_pre_commit_run_on_the_grown_root_points_back_at_it(tmp_path: Path) -> None:
+    """pre-commit names the file that changed; the finding in the shared module says which call it came from."""
+    repo = tmp_path / "repo"
+    _forty_roots(repo, grown="e07")
+    (repo / ".git").mkdir()
+    result = lint([str(repo / "envs/e07/main.tf")], Settings(cache=False))
+    (finding,) = [f for f in result.findings if f.rule_id == "DDB001"]
+    assert finding.span.path.endswith("modules/seed/main.tf")
+    shown = message_and_callers(finding, relative_to(str(repo)))  # paths as the hook shows them, from the top
+    assert shown.endswith("(via module.seed in envs/e07/main.tf:1).")
