@@ -925,6 +925,12 @@ def add_tfjson_items(draft: ModuleDraft, rng: random.Random, table: TableSpec, c
     return count + 1
 
 
+def add_local_and_json_items(draft: ModuleDraft, rng: random.Random, table: TableSpec, count: int) -> int:
+    """A map in ``locals.tf`` and a JSON data file in one module, the two shapes teams mix most."""
+    total = add_local_map_items(draft, rng, table, count, prefix="local_")
+    return total + add_json_file_items(draft, rng, table, rng.randint(50, 500))
+
+
 def add_seed_items(draft: ModuleDraft, rng: random.Random, table: TableSpec, count: int) -> int:
     """The legitimate pattern: one config entry and a feature flag, seeded once."""
     del count  # a seed is one item whatever the scale
@@ -948,15 +954,15 @@ ItemAdder: TypeAlias = Callable[[ModuleDraft, random.Random, TableSpec, int], in
 
 # Kinds cycle in this order over the table modules, so even a small repo shows each one.
 TABLE_KINDS: tuple[tuple[str, ItemAdder | None, tuple[int, int]], ...] = (
-    ("local_map", add_local_map_items, (50, 300)),
-    ("json_file", add_json_file_items, (50, 300)),
+    ("local_map", add_local_map_items, (50, 500)),
+    ("json_file", add_json_file_items, (50, 500)),
     ("table_only", None, (0, 0)),
     ("count", add_count_items, (20, 150)),
     ("fanout", add_fanout_items, (20, 120)),
     ("seed", add_seed_items, (1, 1)),
-    ("csv", add_csv_items, (50, 300)),
+    ("csv", add_csv_items, (50, 500)),
     ("tfjson", add_tfjson_items, (15, 40)),
-    ("table_only", None, (0, 0)),
+    ("local_and_json", add_local_and_json_items, (50, 500)),
     ("nested_fanout", add_nested_fanout_items, (10, 60)),
 )
 SMALL_ITEM_SET = (3, 8)
