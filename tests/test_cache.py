@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from ddblint.cache.scan_memo import FileScanMemo
 from ddblint.cache.store import Cache, default_directory, open_cache
 from ddblint.config.settings import Settings
 from ddblint.discover.prefilter import FileBytes
-from ddblint.parse import schedule
-from ddblint.parse.file import TimeoutProblem
+from ddblint.parse import compat, schedule
+from ddblint.parse.file import TimeoutProblem, parse_text
 from ddblint.parse.syntax import ParsedFile
 from ddblint.result import Result
 from tests.conftest import FIXTURES
@@ -188,6 +189,27 @@ def test_the_default_directory_is_the_user_cache(monkeypatch: pytest.MonkeyPatch
     assert default_directory() == str(tmp_path / "ddblint")
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert default_directory() == os.path.join(os.path.expanduser("~"), ".cache", "ddblint")
+
+
+def test_parser_tables_live_in_the_user_cache_and_a_damaged_file_is_rebuilt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Lark would keep them in the shared temporary directory, which a first run did not find and others can write."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    compat.hcl2_parser.cache_clear()
+    try:
+        compat.hcl2_parser()
+        [tables] = (tmp_path / "xdg" / "ddblint").rglob("hcl2-*.lark")
+        tables.write_bytes(b"not a table")
+        compat.hcl2_parser.cache_clear()
+        parsed = parse_text("main.tf", 'locals {\n  a = "b"\n}\n')
+    finally:
+        compat.hcl2_parser.cache_clear()
+    assert [block.type for block in parsed.blocks] == ["locals"] and parsed.problem is None
+    assert tables.stat().st_size > 1000  # built again in place of the damaged file
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_a_parse_that_ran_out_of_time_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

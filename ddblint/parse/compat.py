@@ -12,6 +12,7 @@ import functools
 import importlib.util
 import os
 import re
+import sys
 from typing import Any
 
 SUPPORTED_MAJOR = 8
@@ -100,12 +101,20 @@ def hcl2_parser() -> Any:
         from lark import Lark
     except ImportError as exc:  # pragma: no cover - depends on a broken install
         raise ForeignHcl2Error(f"the installed `hcl2` package is incomplete ({exc}).") from None
-    # python-hcl2's own grammar and post-lexer, but without position propagation
-    # (see ddblint.parse.hcl._edge_token); Lark caches the built tables per user.
     grammar_path = os.path.join(os.path.dirname(hcl2.parser.__file__), "hcl2.lark")
     with open(grammar_path, encoding="utf-8") as handle:
         grammar = linewise_heredocs(handle.read())
-    return Lark(grammar, parser="lalr", cache=True, propagate_positions=False, postlex=PostLexer())
+    # python-hcl2's own grammar and post-lexer, but without position propagation
+    # (see ddblint.parse.hcl._edge_token). Lark checks a digest of the grammar and
+    # options stored in the tables file and builds afresh when it does not match or
+    # the file cannot be read; two runs writing it at once write the same bytes.
+    return Lark(
+        grammar,
+        parser="lalr",
+        cache=parser_tables_path(grammar) or False,
+        propagate_positions=False,
+        postlex=PostLexer(),
+    )
 
 
 _HEREDOC_BODY = r"(?:(?:.|\n)*?\r?\n)??\s*(?P="  # python-hcl2 8's heredoc terminals, up to the closing marker
@@ -121,3 +130,27 @@ def linewise_heredocs(grammar: str) -> str:
     grammar without the expected terminals is left as it is.
     """
     return grammar.replace(_HEREDOC_BODY, _LINEWISE_BODY) if grammar.count(_HEREDOC_BODY) == 2 else grammar
+
+
+def parser_tables_path(grammar: str) -> str | None:
+    """Where Lark keeps the parser tables it builds from ``grammar``, or None where nothing can be kept.
+
+    Building them takes seconds, so they are kept between runs: in ddblint's
+    cache directory (``$XDG_CACHE_HOME/ddblint``), never in the shared temporary
+    directory, where Lark would put them and any local user could plant a file
+    that Lark then unpickles. Like the rule catalog they depend on the installed
+    code alone, not on what is linted, so ``--cache-dir`` and ``--no-cache`` do
+    not move them. The name holds everything they are built from (the grammar's
+    text, Lark's and Python's versions), so an upgrade writes a new file.
+    """
+    from lark import __version__ as lark_version
+
+    from ddblint.cache.store import LAYOUT, default_directory, digest
+
+    key = digest(grammar.encode("utf-8"), lark_version.encode(), sys.version.encode())
+    directory = os.path.join(default_directory(), LAYOUT, "parser")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return os.path.join(directory, f"hcl2-{key}.lark")
