@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.cache.store import Cache, dump
 from ddblint.config.settings import Settings
 from ddblint.discover.prefilter import FileContents
+from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.file import TimeoutProblem, parse_bytes, read_bytes
 from ddblint.parse.syntax import ParsedFile
 from ddblint.progress import Progress
@@ -192,7 +193,10 @@ class FileParser:
         if self._pool is None:
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
+            context = _process_context()
+            if context.get_start_method() == "fork" and not all(path.endswith(".json") for path, _ in paths):
+                hcl2_parser()  # once, here: forked workers inherit it rather than each importing and loading it
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         chunk = max(1, min(CHUNK_FILES, len(paths) // (workers * 4)))
         chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
         futures: list[tuple[list[tuple[str, bytes | None]], Future[Any]]] = [
