@@ -23,8 +23,9 @@ background noise falls on all of them alike, after one untimed warm-up run each,
 bytecode caches written and read as in any installed package. The report gives medians
 and the ratios the targets are stated in:
 
-* irrelevant file: ddblint at most 0.5x the naive script on the same file;
-* one small module: ddblint at most 1.0x the naive script on the module's files.
+* irrelevant file: ddblint at most 3x ``python -c pass`` (an interpreter that does
+  nothing: what a hook cannot avoid);
+* one small module: ddblint at most 0.8x the naive script on the module's files.
 
 Usage::
 
@@ -213,9 +214,9 @@ def measure(commands: list[Command], cwd: Path, runs: int) -> dict[str, float]:
 
 
 TARGETS = (
-    # (ddblint command, naive baseline, highest ratio allowed)
-    ("ddblint, irrelevant file", "naive script, irrelevant file", 0.5),
-    ("ddblint, small module", "naive script, small module", 1.0),
+    # (ddblint command, baseline, highest ratio allowed)
+    ("ddblint, irrelevant file", "python -c pass", 3.0),
+    ("ddblint, small module", "naive script, small module", 0.8),
 )
 
 
