@@ -64,8 +64,9 @@ class ScanMemo(Protocol):
 class FileContents:
     """Bytes the prefilter read, kept for the parser so that no file is read twice in a run.
 
-    Only files of modules that may be parsed are kept (those that mention items
-    or call other modules), and only until the relevant modules are known.
+    Only files of modules that may be parsed are kept: those that mention items
+    or call other modules until the relevant modules are known, and those that
+    declare a table, which an item in another root may name.
     """
 
     def __init__(self) -> None:
@@ -149,7 +150,7 @@ def scan_bytes(
         sources.extend(os.path.normpath(os.path.join(directory, target)) for target in found.sources)
         if found.table_strings is not None:
             strings = (strings or set()).union(found.table_strings)
-    if contents is not None and (mentions or sources):
+    if contents is not None and (mentions or sources or strings is not None):
         for path, data in read:
             contents.keep(path, data)
     table_strings = frozenset(strings) if strings is not None else None
@@ -224,8 +225,8 @@ def prefilter(discovery: Discovery, settings: Settings, memo: ScanMemo | None = 
         subjects = reachable(sorted(requested), scanned)
     roots = root_modules(sorted(d for d in relevant if d in requested or d in context), scanned)
     load = reachable(sorted(relevant), scanned)
-    contents.retain(load)
     tables = TableIndex({d: info.table_strings for d, info in seen.items() if info.table_strings is not None})
+    contents.retain(load | set(tables.strings))
     return Prefiltered(scanned, relevant, roots, sorted(load), tables, contents, subjects)
 
 

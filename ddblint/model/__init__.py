@@ -1,6 +1,8 @@
-"""The model: Terraform modules, tables and items as they are written.
+"""The model: Terraform modules as they are written.
 
-In: parsed files. Out: :class:`~ddblint.model.module.Module` values (variables, locals, resources,
-module calls), loaded on demand by :class:`~ddblint.model.loader.ModuleLoader`; and the shapes the
-evaluator fills in (item sets, tables, the analysis).
+In: the prefilter's list of modules to load (and their bytes). Out: a
+:class:`~ddblint.model.loader.ModuleLoader` holding one :class:`~ddblint.model.module.Module` per
+directory (variables, locals, resources, module calls, tfvars), parsed in one batch by
+:func:`~ddblint.model.loader.load`; modules asked for later (callees) load on demand. What the
+modules mean once evaluated is :mod:`ddblint.evaluate.analysis`.
 """

@@ -7,6 +7,7 @@ What the files *mean* once expressions are evaluated and module calls expanded
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ddblint.cache.pickling import pickled_by_constructor
@@ -94,7 +95,7 @@ def is_tfvars(path: str) -> bool:
     return is_auto_loaded_values(os.path.basename(path))
 
 
-def build_module(directory: str, files: list[ParsedFile], var_files: list[ParsedFile] = ()) -> Module:  # type: ignore[assignment]
+def build_module(directory: str, files: list[ParsedFile], var_files: Sequence[ParsedFile] = ()) -> Module:
     """Group a directory's parsed files into a :class:`Module`.
 
     tfvars files are applied in Terraform's order: ``terraform.tfvars``, then

@@ -1,6 +1,7 @@
 """Parsing: bytes -> ddblint's syntax tree with positions, or DDB000 problems.
 
-In: file paths. Out: one :class:`~ddblint.parse.syntax.ParsedFile` per file, holding blocks,
-attributes and expression trees with line and column, plus the suppression comments; a file that
-cannot be read or parsed yields a :class:`~ddblint.problems.ParseProblem`, never an exception.
+In: files' bytes (as the prefilter read them) or paths. Out: one
+:class:`~ddblint.parse.syntax.ParsedFile` per file, holding blocks, attributes and typed expression
+trees with line and column, plus the suppression comments; a file that cannot be read or parsed
+yields a :class:`~ddblint.problems.ParseProblem`, never an exception.
 """

@@ -19,7 +19,7 @@ from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.discover.prefilter import read_prefix
 from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.hcl import HclSyntaxError, parse_body
-from ddblint.parse.syntax import ParsedFile, room_for_deep_trees
+from ddblint.parse.syntax import Attribute, Block, ParsedFile, room_for_deep_trees
 from ddblint.parse.tfjson import blocks_from_json, load_document
 from ddblint.problems import ParseProblem
 
@@ -137,7 +137,7 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
     return parsed
 
 
-def _parse_json(path: str, text: str) -> tuple[list, dict]:  # type: ignore[type-arg]
+def _parse_json(path: str, text: str) -> tuple[list[Block], dict[str, Attribute]]:
     document = load_document(text)
     if path.endswith((".tfvars.json",)):
         return [], blocks_from_json(document, text, tfvars=True)[1]

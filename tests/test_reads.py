@@ -1,0 +1,88 @@
+"""Each file is read once per run: the prefilter's bytes are what the parser parses, cold and warm."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ddblint.api import lint
+from ddblint.config.settings import Settings
+
+FILES = {
+    "envs/prod/main.tf": 'module "seed" {\n  source   = "../../modules/seed"\n  for_each = toset(["a", "b"])\n}\n',
+    "envs/prod/terraform.tfvars": 'region = "eu-west-1"\n',
+    "envs/prod/variables.tf": 'variable "region" {}\n',
+    "modules/seed/main.tf": (
+        'resource "aws_dynamodb_table_item" "user" {\n'
+        '  for_each   = { for u in jsondecode(file("${path.module}/users.json")) : u.id => u }\n'
+        '  table_name = "users"\n'
+        '  hash_key   = "id"\n'
+        "  item       = jsonencode({ id = { S = each.key } })\n"
+        "}\n"
+    ),
+    "modules/seed/users.json": '[{"id": "u1"}, {"id": "u2"}]\n',
+    "tables/main.tf": (
+        'resource "aws_dynamodb_table" "users" {\n  name     = "users"\n  hash_key = "pk"\n'
+        '  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n'
+    ),
+    "network/main.tf": 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    settled = time.time() - 60  # old enough for the prefilter memo to trust size and mtime
+    for name, text in FILES.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (settled, settled))
+    return root
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch, repo: Path) -> Counter[str]:
+    """How often each file of the repository is opened, by its path relative to the repository."""
+    counts: Counter[str] = Counter()
+    real_open = builtins.open
+
+    def counting(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str) and file.startswith(str(repo) + os.sep):
+            counts[os.path.relpath(file, repo).replace(os.sep, "/")] += 1
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting)
+    return counts
+
+
+def _findings(repo: Path, settings: Settings) -> list[tuple[str, str, int]]:
+    result = lint([str(repo)], settings)
+    assert not result.internal_errors
+    return sorted((f.rule_id, os.path.relpath(f.span.path, repo), f.span.line) for f in result.findings)
+
+
+def test_without_a_cache_every_file_is_read_once(repo: Path, opened: Counter[str]) -> None:
+    findings = _findings(repo, Settings(cache=False, jobs=1))
+    assert ("DDB020", "modules/seed/main.tf", 1) in findings, "the table found by name in another root"
+    assert max(opened.values()) == 1, opened
+    assert {"envs/prod/main.tf", "envs/prod/terraform.tfvars", "modules/seed/users.json", "tables/main.tf"} <= set(
+        opened
+    ), opened
+
+
+def test_cold_and_warm_runs_read_every_file_at_most_once(repo: Path, opened: Counter[str], tmp_path: Path) -> None:
+    settings = Settings(cache_dir=str(tmp_path / "cache"), jobs=1)
+    cold = _findings(repo, settings)
+    assert cold and max(opened.values()) == 1, opened
+    opened.clear()
+    warm = _findings(repo, settings)
+    assert warm == cold
+    assert max(opened.values()) == 1, opened
+    assert "network/main.tf" not in opened, "an unchanged file the prefilter remembers is not opened"
