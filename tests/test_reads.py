@@ -6,6 +6,7 @@ import builtins
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +52,20 @@ def repo(tmp_path: Path) -> Path:
 def opened(monkeypatch: pytest.MonkeyPatch, repo: Path) -> Counter[str]:
     """How often each file of the repository is opened, by its path relative to the repository."""
     counts: Counter[str] = Counter()
-    real_open = builtins.open
 
-    def counting(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(file, str) and file.startswith(str(repo) + os.sep):
+    def note(file: Any) -> None:
+        if isinstance(file, (str, Path)) and str(file).startswith(str(repo) + os.sep):
             counts[os.path.relpath(file, repo).replace(os.sep, "/")] += 1
-        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", counting)
+    def counting(real: Callable[..., Any]) -> Callable[..., Any]:
+        def opening(file: Any, *args: Any, **kwargs: Any) -> Any:
+            note(file)
+            return real(file, *args, **kwargs)
+
+        return opening
+
+    monkeypatch.setattr(builtins, "open", counting(builtins.open))  # a file object from a path
+    monkeypatch.setattr(os, "open", counting(os.open))  # a descriptor (then wrapped by open(), not counted again)
     return counts
 
 
