@@ -88,7 +88,8 @@ def test_deeply_nested_expressions_and_blocks_end_in_findings(tmp_path: Path) ->
     result = run(directory)
     assert [f.rule_id for f in result.findings] == ["DDB002"]  # all of it parses; only data.json is a finding
     assert item_set(result, "tuple").instances[0].value == Unknown("nests too deeply to evaluate")
-    assert "jsondecode(): invalid JSON (nests too deeply" in item_set(result, "from_data").count.unknown
+    # Whether json decodes 2,000 levels depends on the Python version; either way the count is unknown.
+    assert "nests too deeply" in item_set(result, "from_data").count.unknown
     assert run(directory, jobs=2).findings == result.findings  # deep results travel back from workers too
 
 
