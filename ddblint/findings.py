@@ -8,6 +8,7 @@ rule produced them.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -57,6 +58,10 @@ class Suppression:
     origin: str  # "path:line" of the comment, or the config/baseline file
 
 
+# The ``module.NAME`` and ``module.NAME[KEY]`` steps in front of a resource address.
+_MODULE_PATH = re.compile(r'^(?:module\.[\w-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)+')
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem at one place.
@@ -84,9 +89,25 @@ class Finding:
     def suppressed(self) -> bool:
         return self.suppression is not None
 
+    @property
+    def stable_address(self) -> str:
+        """The address a baseline keys this finding by.
+
+        A finding inside a called module stands for every call that produces it,
+        and which call's copy was kept changes when a caller is added or renamed;
+        the block's address inside its module does not.
+        """
+        return _MODULE_PATH.sub("", self.address) if self.callers else self.address
+
     def fingerprint(self, relative_path: str) -> str:
-        """A hash of rule, repo-relative file, resource address and content identity."""
-        seed = "\x1f".join((self.rule_id, relative_path, self.address, self.identity or self.message))
+        """A hash of rule, repo-relative file, resource address and content identity.
+
+        For a finding inside a called module the content is the place itself: the
+        kept copy's message names one caller's instance and its counts, which a new
+        or renamed caller would change.
+        """
+        content = self.stable_address if self.callers else self.identity or self.message
+        seed = "\x1f".join((self.rule_id, relative_path, self.stable_address, content))
         return hashlib.sha256(seed.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # a file name need not be UTF-8
 
     def suppressed_by(self, suppression: Suppression) -> Finding:

@@ -176,3 +176,18 @@ def test_a_broken_baseline_exits_2(
     code, err = _cli([".", "--baseline", "baseline.json"], tmp_path, capsys, monkeypatch)
     assert code == 2
     assert err == 'ddblint: error: baseline.json: not a ddblint baseline (expected {"version": 1, "findings": [...]})\n'
+
+
+def test_a_new_caller_of_a_baselined_shared_module_does_not_resurrect_it(tmp_path: Path) -> None:
+    seed = tmp_path / "modules" / "seed"
+    write_module(seed, plans_tf(count=40))
+    calls = {name: f'module "{name}" {{\n  source = "./modules/seed"\n}}\n' for name in ("a", "b", "c")}
+    root = tmp_path / "main.tf"
+    root.write_text(calls["b"] + calls["c"], encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    _record(tmp_path, baseline)
+    root.write_text(calls["a"] + calls["b"] + calls["c"], encoding="utf-8")  # a caller whose copy now comes first
+    result = _lint(tmp_path, baseline)
+    assert [f.rule_id for f in result.findings] == ["DDB001"]
+    assert _active(result) == [] and result.stale_baseline == []
+    assert "module.a." in result.findings[0].message  # the kept copy did change

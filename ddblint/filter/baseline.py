@@ -57,7 +57,9 @@ class BaselineEntry:
 
 def entry_for(finding: Finding, base_dir: str) -> BaselineEntry:
     relative = os.path.relpath(finding.span.path, base_dir).replace(os.sep, "/")
-    return BaselineEntry(relative, finding.rule_id, finding.address, finding.fingerprint(relative), finding.message)
+    return BaselineEntry(
+        relative, finding.rule_id, finding.stable_address, finding.fingerprint(relative), finding.message
+    )
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> int:
