@@ -259,9 +259,9 @@ def test_a_literal_name_finds_a_table_in_another_root_which_is_parsed_only_for_i
 ) -> None:
     read_for_tables: list[str] = []
 
-    def recording(module: Module, scan_root: str) -> list[Table]:
+    def recording(module: Module, scan_root: str, max_bytes: int) -> list[Table]:
         read_for_tables.append(Path(module.dir).name)
-        return root_tables(module, scan_root)
+        return root_tables(module, scan_root, max_bytes)
 
     monkeypatch.setattr(table_names, "root_tables", recording)
     item = _keyed_item('"keyed"')

@@ -8,6 +8,7 @@ input of the rules. Plain values, so a root's part can be cached.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,13 @@ class Table:
     range_key: str | None
     attribute_types: dict[str, str]
     span: Span
+
+
+def key_literal(key: Any) -> str:
+    """An instance key as Terraform writes it in an address: ``3`` for ``count``, ``"user-7"`` for ``for_each``."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key)
+    return json.dumps(str(key), ensure_ascii=False)
 
 
 @pickled_by_constructor

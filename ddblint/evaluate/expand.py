@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint import safe_json
-from ddblint.config.settings import DEFAULT_MAX_BYTES
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
@@ -343,7 +342,7 @@ def one_line(source: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
-def root_tables(module: Module, scan_root: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Table]:
+def root_tables(module: Module, scan_root: str, max_bytes: int) -> list[Table]:
     """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
     gateway = FileGateway(scan_root, max_bytes)
     scope = ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))

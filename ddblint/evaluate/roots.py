@@ -56,7 +56,7 @@ def evaluate(
 
     progress.checking(len(prefiltered.roots))
     analysis = analyse(modules, prefiltered.roots, discovery.reach, loader, analyse_one)
-    attach_tables_by_name(analysis, prefiltered.tables, loader.modules, discovery.reach)
+    attach_tables_by_name(analysis, prefiltered.tables, loader.modules, discovery.reach, max_bytes)
     loader.close()
     analysis.problems = list(dict.fromkeys(discovery.problems + analysis.problems))
     if root_cache is not None:

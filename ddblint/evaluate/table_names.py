@@ -24,15 +24,20 @@ from ddblint.model.module import Module
 ModulesLoader = Callable[[list[str]], list[Module]]
 
 
-def attach_tables_by_name(analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, scan_root: str) -> None:
-    """Give unresolved item sets the table their ``table_name`` names, updating ``analysis``."""
+def attach_tables_by_name(
+    analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, scan_root: str, max_bytes: int
+) -> None:
+    """Give unresolved item sets the table their ``table_name`` names, updating ``analysis``.
+
+    ``max_bytes`` caps what ``file()`` reads while those tables are evaluated, as in the analysis itself.
+    """
     wanted = {s.table_name for s in analysis.item_sets if s.table is None and s.table_name}
     if not wanted:
         return
     candidates = index.candidates(wanted, skip=(module.dir for module in analysis.modules))
     tables = list(analysis.tables)
     for module in load_modules(candidates):
-        tables.extend(root_tables(module, scan_root))
+        tables.extend(root_tables(module, scan_root, max_bytes))
     found = _unambiguous(tables, wanted)
     if found:
         _attach(analysis, found)

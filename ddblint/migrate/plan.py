@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddblint.dynamodb.item_json import validate_item
-from ddblint.evaluate.analysis import ItemInstance, ItemSet
+from ddblint.evaluate.analysis import ItemInstance, ItemSet, key_literal
 from ddblint.evaluate.values import Unknown, contains_unknown
 from ddblint.span import Span
 
@@ -178,9 +178,7 @@ def instance_label(key: Any) -> str:
     """How Terraform writes an instance key: ``["a"]``, ``[3]``, or nothing for a single instance."""
     if key is None:
         return ""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return f"[{key}]"
-    return f"[{json.dumps(str(key), ensure_ascii=False)}]"
+    return f"[{key_literal(key)}]"
 
 
 def _table_name(item_set: ItemSet) -> str | None:

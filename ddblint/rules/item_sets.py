@@ -8,13 +8,12 @@ also share what the set's ``lifecycle`` says about who owns the item content.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.evaluate.analysis import ItemInstance, ItemSet
+from ddblint.evaluate.analysis import ItemInstance, ItemSet, key_literal
 from ddblint.evaluate.secrets import IN_SOURCE  # a problem written in the resource's code: in every item
 
 
@@ -44,7 +43,7 @@ def instance_label(item_set: ItemSet, key: Any) -> str:
         return ""
     if item_set.resource.attribute("count") is not None:
         return f"count.index = {key}"
-    return f"each.key = {json.dumps(key, ensure_ascii=False) if isinstance(key, str) else key}"
+    return f"each.key = {key_literal(key)}"
 
 
 def where(item_set: ItemSet, keys: Sequence[Any]) -> str:
