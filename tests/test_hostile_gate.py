@@ -9,11 +9,16 @@ items are never seen and the run exits 0.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 
+from ddblint.discover.files import discover
 from ddblint.discover.prefilter import scan_file
+from tests.conftest import PROJECT
+from tests.plans_module import plans_tf
 from tests.test_hostile import TABLE, item, item_set, messages, module, run
 from tests.test_hostile_evaluation import count_of
 
@@ -73,3 +78,32 @@ def test_an_empty_fileset_does_not_say_it_takes_0_items(tmp_path: Path) -> None:
     assert count.exact == 0
     result = run(tmp_path / "app")
     assert messages(result, "DDB002") and not any("0 items" in m for m in messages(result, "DDB002"))
+
+
+def test_file_names_like_options_after_the_hooks_double_dash_are_paths(tmp_path: Path) -> None:
+    """pre-commit appends committed file names to the hook's ``--``; one named like an option is linted, not obeyed."""
+    from ddblint.cli import main
+
+    hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["args"] == ["--"]
+    victim = tmp_path / "main.tf"
+    victim.write_text(plans_tf(count=40), encoding="utf-8")
+    option_named = tmp_path / "--write-baseline=main.tf"
+    option_named.write_text("", encoding="utf-8")
+    before = victim.read_bytes()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--", option_named.name, victim.name])
+    finally:
+        os.chdir(cwd)
+    assert exit_info.value.code == 1  # main.tf's 40 items are reported
+    assert victim.read_bytes() == before
+
+
+def test_a_scan_rooted_at_the_filesystem_root_still_finds_modules(tmp_path: Path) -> None:
+    module_dir = tmp_path / "x"
+    module_dir.mkdir()
+    (module_dir / "main.tf").write_text(plans_tf(count=40), encoding="utf-8")
+    assert os.path.realpath(module_dir) in discover([str(module_dir)], root=os.sep).modules

@@ -85,9 +85,17 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
-def _names_only_paths(args: list[str]) -> bool:
-    """``check`` followed by nothing that could be an option."""
-    return args[0] == "check" and not any(arg.startswith("-") for arg in args[1:])
+def _paths_only(args: list[str]) -> list[str] | None:
+    """The paths of ``check PATH...`` or ``check -- PATH...`` (the hook's form); None when an option may follow.
+
+    After ``--`` every argument is a path, so a committed file named ``--write-baseline=main.tf``
+    is linted, not obeyed.
+    """
+    if args[0] != "check":
+        return None
+    if args[1:2] == ["--"]:
+        return args[2:]
+    return None if any(arg.startswith("-") for arg in args[1:]) else args[1:]
 
 
 def _empty_path_given(args: list[str]) -> bool:
@@ -111,10 +119,11 @@ def main(argv: list[str] | None = None) -> int:
 
         raise SystemExit(fail("an empty path was given; name a directory or file (`.` for the current one)"))
     try:
-        if not completing and _names_only_paths(args):
+        paths = None if completing else _paths_only(args)
+        if paths is not None:
             from ddblint.cli.check import check
 
-            code = check(paths=[Path(arg) for arg in args[1:]] or None)
+            code = check(paths=[Path(arg) for arg in paths] or None)
         else:
             code = build_app()(args=args, prog_name="ddblint", standalone_mode=False)
     except SystemExit as exc:

@@ -179,7 +179,7 @@ def _excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root + os.sep)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)  # the root may be ``/`` itself
 
 
 def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set[str]) -> None:

@@ -111,7 +111,7 @@ class FileGateway:
         candidates = [path] if os.path.isabs(path) else [os.path.join(b, path) for b in bases]
         chosen = next((c for c in candidates if os.path.exists(c)), candidates[0])
         real = os.path.realpath(chosen)
-        if real != self.root_limit and not real.startswith(self.root_limit + os.sep):
+        if real != self.root_limit and not real.startswith(self.root_limit.rstrip(os.sep) + os.sep):
             return Unknown(f"{path} is outside the scanned directory, so ddblint does not read it", path)
         return real
 
