@@ -67,7 +67,7 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     base_dir = os.path.dirname(os.path.abspath(path))
     entries = sorted(entry_for(f, base_dir) for f in findings if not f.suppressed)
     document = {"version": BASELINE_VERSION, "findings": [e.as_json() for e in entries]}
-    with atomic_writer(path) as stream:
+    with atomic_writer(path, make_parents=True) as stream:
         stream.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return len(entries)
 
