@@ -11,7 +11,9 @@ import pytest
 from ddblint.cli import main
 from ddblint.findings import Finding, Severity, Suppression
 from ddblint.report import ReportOptions
-from ddblint.report.github import annotation, escape_data, escape_property, render
+from ddblint.report.escape import github_data as escape_data
+from ddblint.report.escape import github_property as escape_property
+from ddblint.report.github import annotation, render
 from ddblint.result import Result
 from ddblint.span import Span
 from tests.ci_repo import git_repo, write_module

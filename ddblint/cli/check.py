@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_internal_error
 from ddblint.report import FORMATS
+from ddblint.report.escape import plain
 
 if TYPE_CHECKING:
     import typer
@@ -166,7 +167,7 @@ def check(
     if result.notes and not quiet:
         sys.stderr.write("".join(f"ddblint: note: {note}\n" for note in result.notes))
     if result.stale_baseline and not quiet and settings.baseline:
-        from ddblint.filter.baseline import stale_notice
+        from ddblint.report.summary import stale_notice
 
         sys.stderr.write(stale_notice(result.stale_baseline, settings.baseline))
     try:
@@ -194,7 +195,7 @@ def _write_baseline(result: Result, path: Path) -> int:
         count = write_baseline(str(path), result.findings)
     except OSError as exc:
         return fail(f"cannot write the baseline to {path}: {exc.strerror or exc}")
-    sys.stderr.write(f"ddblint: recorded {count} finding{'s' if count != 1 else ''} in {path}\n")
+    sys.stderr.write(f"ddblint: recorded {count} finding{'s' if count != 1 else ''} in {plain(str(path))}\n")
     return EXIT_OK
 
 
@@ -248,7 +249,8 @@ def exit_code(result: Result, gate: Severity | None, debug: bool) -> int:
     if result.internal_errors:
         for error in result.internal_errors:
             sys.stderr.write(
-                f"ddblint: internal error in rule {error.rule_id} while checking {error.path}: {error.message}\n"
+                f"ddblint: internal error in rule {error.rule_id} while checking {plain(error.path)}: "
+                f"{plain(error.message)}\n"
             )
             if debug:
                 sys.stderr.write(error.traceback)

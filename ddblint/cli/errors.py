@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from ddblint.report.escape import plain
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -11,14 +13,14 @@ EXIT_ERROR = 2
 
 def fail(message: str) -> int:
     """A usage or configuration error: say what and where, return exit code 2."""
-    sys.stderr.write(f"ddblint: error: {message}\n")
+    sys.stderr.write(f"ddblint: error: {plain(message)}\n")  # it may quote a file name or config key
     return EXIT_ERROR
 
 
 def report_internal_error(exc: BaseException, debug: bool, where: str = "") -> int:
     place = f" while linting {where}" if where else ""
     sys.stderr.write(
-        f"ddblint: internal error{place}: {type(exc).__name__}: {exc}\n"
+        f"ddblint: internal error{plain(place)}: {type(exc).__name__}: {plain(str(exc))}\n"
         "This is a bug in ddblint; please report it. Run with --debug for the traceback.\n"
     )
     if debug:

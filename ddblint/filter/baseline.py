@@ -141,16 +141,3 @@ class BaselineMatcher:
                 remaining[entry.key] -= 1
                 stale.append(entry)
         return stale
-
-
-def stale_notice(entries: list[BaselineEntry], baseline_path: str) -> str:
-    """Stale entries are told on stderr, not reported as findings: the code is fine, the baseline is old."""
-    shown = os.path.relpath(baseline_path)
-    count = len(entries)
-    entries_match = "entry no longer matches" if count == 1 else "entries no longer match"
-    lines = [
-        f"ddblint: {count} {entries_match} a finding in baseline {shown} "
-        "(fixed, or changed so that it is a new finding); refresh it with --write-baseline:"
-    ]
-    lines += [f"  {e.file}: {e.rule} {e.address or '(no resource)'}" for e in entries]
-    return "\n".join(lines) + "\n"

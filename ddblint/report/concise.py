@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.report import ReportOptions, display_path, message_and_callers, relative_to
+from ddblint.report.escape import plain
 
 if TYPE_CHECKING:
     from ddblint.result import Result
@@ -17,4 +18,4 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
         span = finding.span
         path = display_path(span.path, options.cwd)
         message = message_and_callers(finding, relative_to(options.cwd))
-        stream.write(f"{path}:{span.line}:{span.column}: {finding.rule_id} {message}\n")
+        stream.write(f"{plain(path)}:{span.line}:{span.column}: {finding.rule_id} {plain(message)}\n")

@@ -25,6 +25,7 @@ from ddblint.report import (
     no_color,
     relative_to,
 )
+from ddblint.report.escape import plain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -40,11 +41,6 @@ PIPE_WIDTH = 120  # when the report goes to a file or a pipe and COLUMNS does no
 MESSAGE_INDENT = 6
 RULE_TEXT_INDENT = 7  # "  why  " and "  fix  "
 MAX_SOURCE_CHARACTERS = 2_000_000
-
-
-def _inert(text: str) -> str:
-    """Text from the scanned tree made safe to print: no control characters reach the terminal."""
-    return "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def _console(stream: TextIO, options: ReportOptions) -> Console:
@@ -118,7 +114,7 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
     sources = _Sources()
     ordered = sorted(shown, key=lambda f: (f.span.path, _resource_key(f), f.rule_id, f.message))
     for path, in_file in groupby(ordered, key=lambda f: f.span.path):
-        console.print(_styled([(_inert(display_path(path, options.cwd)), "bold underline")]))
+        console.print(_styled([(plain(display_path(path, options.cwd)), "bold underline")]))
         for _, group in groupby(in_file, key=_resource_key):
             _resource(console, list(group), sources(path), result, relative_to(options.cwd))
     _rules_explained(console, shown)
@@ -142,13 +138,13 @@ def _resource(
     first = findings[0]
     header = [(f"  {first.span.line}:{first.span.column}", "dim")]
     if first.address:
-        header.append((f"  {_inert(first.address)}", "bold"))
+        header.append((f"  {plain(first.address)}", "bold"))
     console.print(_styled(header))
     marked = {f.focus_line or f.span.line for f in findings}
     numbers = frame_lines(first.span.line, first.span.end_line, marked, len(lines))
     digits = max(3, len(str(numbers[-1]))) if numbers else 3
     prefix = 4 + digits + 3  # "  > " or four spaces, the number, " | "
-    texts = [_inert(result.redact(line)) for line in lines]
+    texts = [plain(result.redact(line)) for line in lines]
     for row in frame_rows(texts, numbers, marked, console.width - prefix):
         if row.cut:
             left = f"    {'...':>{digits}} |"
@@ -168,7 +164,7 @@ def _resource(
             label.append((" (suppressed)", "dim"))
         console.print(_styled(label))
         message = message_and_callers(finding, shown_path)
-        for wrapped in hanging(_inert(message), console.width, MESSAGE_INDENT):
+        for wrapped in hanging(plain(message), console.width, MESSAGE_INDENT):
             console.print(_styled([(wrapped, "")]))
     console.print()
 

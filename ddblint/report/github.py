@@ -2,9 +2,10 @@
 
 GitHub turns these lines, printed by any step, into annotations on the
 pull request's files. Paths are relative to the repository root, which is
-where GitHub resolves them. Values are escaped as the runner expects: the
-message (the command's data) for ``%``, CR and LF; properties additionally
-for ``:`` and ``,``, which would otherwise end the property.
+where GitHub resolves them. Values are escaped as the runner expects (see
+:mod:`ddblint.report.escape`): the message (the command's data) for ``%``, CR
+and LF; properties additionally for ``:`` and ``,``, which would otherwise end
+the property; control characters in either never reach the log.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from ddblint.findings import Finding, Severity
 from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions, message_and_callers
+from ddblint.report.escape import github_data, github_property
 
 if TYPE_CHECKING:
     from ddblint.result import Result
@@ -24,14 +26,6 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE:
 
 def _unchanged(path: str) -> str:
     return path
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
@@ -54,7 +48,7 @@ def annotation(finding: Finding, file: str, shown: Callable[[str], str] | None =
         "endColumn": str(span.end_column),
         "title": title,
     }
-    rendered = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
+    rendered = ",".join(f"{name}={github_property(value)}" for name, value in properties.items())
     return (
-        f"::{COMMANDS[finding.severity]} {rendered}::{escape_data(message_and_callers(finding, shown or _unchanged))}"
+        f"::{COMMANDS[finding.severity]} {rendered}::{github_data(message_and_callers(finding, shown or _unchanged))}"
     )

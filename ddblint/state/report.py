@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.findings import Finding
+from ddblint.report.escape import markup
 from ddblint.span import Span
 from ddblint.state.read import StateUsage, TableUsage
 
@@ -104,7 +105,6 @@ def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
 def render_state(usage: StateUsage, max_items: int, stream: TextIO, color: bool | None = None) -> None:
     """The chart (instances and state bytes per table, largest first), then the resources, then a summary."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     from ddblint.report import force_terminal, no_color
@@ -114,9 +114,10 @@ def render_state(usage: StateUsage, max_items: int, stream: TextIO, color: bool 
         force_terminal=force_terminal(color, stream),
         no_color=no_color(color),
         highlight=False,
+        emoji=False,
         width=None if stream.isatty() else 120,
     )
-    console.print(f"[bold]{escape(usage.path)}[/]: {escape(usage.source)}, {human_bytes(usage.file_bytes)}")
+    console.print(f"[bold]{markup(usage.path)}[/]: {markup(usage.source)}, {human_bytes(usage.file_bytes)}")
     if not usage.tables:
         console.print("No aws_dynamodb_table_item instances in this state.")
         return
@@ -131,7 +132,7 @@ def render_state(usage: StateUsage, max_items: int, stream: TextIO, color: bool 
     for table in usage.tables:
         style = "yellow" if table.instances > max_items else "green"
         chart.add_row(
-            escape(table.table),
+            markup(table.table),
             f"[{style}]{bar(table.instances, most_items)}[/]",
             f"{table.instances:,}",
             f"[cyan]{bar(table.state_bytes, most_bytes)}[/]",
@@ -144,7 +145,6 @@ def render_state(usage: StateUsage, max_items: int, stream: TextIO, color: bool 
 
 
 def _resource_table(usage: StateUsage) -> Table:
-    from rich.markup import escape
     from rich.table import Table
 
     details = Table(title="Item resources", title_justify="left", show_edge=False)
@@ -156,8 +156,8 @@ def _resource_table(usage: StateUsage) -> Table:
     for table in usage.tables:
         for resource in table.resources:
             details.add_row(
-                escape(table.table),
-                escape(resource.address),
+                markup(table.table),
+                markup(resource.address),
                 f"{resource.line}:{resource.column}",
                 f"{resource.instances:,}",
                 human_bytes(resource.state_bytes),
@@ -174,7 +174,7 @@ def _summary(console: Console, usage: StateUsage, max_items: int) -> None:
         f"{human_bytes(usage.state_bytes)}, {share:.0f}% of the file."
     ]
     if over:
-        names = ", ".join(f"`{t.table}`" for t in over)
+        names = ", ".join(f"`{markup(t.table)}`" for t in over)
         lines.append(
             f"[yellow]{len(over)} table(s) over max-items ({max_items}):[/] {names}. "
             "Move their items out of Terraform with `ddblint migrate`."
