@@ -10,21 +10,18 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
-import re
 import signal
 import threading
 from collections.abc import Iterator
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.discover.prefilter import read_prefix
+from ddblint.parse.comments import directive_comments
 from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.hcl import HclSyntaxError, parse_body
 from ddblint.parse.syntax import Attribute, Block, ParsedFile, room_for_deep_trees
 from ddblint.parse.tfjson import blocks_from_json, load_document
 from ddblint.problems import ParseProblem
-
-_DIRECTIVE_RE = re.compile(r"(?:#|//|/\*)[^\n]*?ddblint:[^\n]*")
-
 
 _REPEAT_ALARM = 0.05  # seconds between alarms once the budget is spent
 
@@ -119,7 +116,7 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
                 parsed.blocks, parsed.attributes = _parse_json(path, text)
             else:
                 parsed.blocks, parsed.attributes = parse_body(text)
-                parsed.directives = _directives(text)
+                parsed.directives = directive_comments(text)
     except HclSyntaxError as exc:
         parsed.problem = ParseProblem(path, f"syntax error: {exc}", exc.line, exc.column)
     except json.JSONDecodeError as exc:
@@ -142,9 +139,3 @@ def _parse_json(path: str, text: str) -> tuple[list[Block], dict[str, Attribute]
     if path.endswith((".tfvars.json",)):
         return [], blocks_from_json(document, text, tfvars=True)[1]
     return blocks_from_json(document, text)
-
-
-def _directives(text: str) -> list[tuple[int, str]]:
-    if "ddblint:" not in text:
-        return []
-    return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in _DIRECTIVE_RE.finditer(text)]
