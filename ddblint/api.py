@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from ddblint.cache.scan_memo import FileScanMemo
 from ddblint.cache.store import open_cache
+from ddblint.catalog.entries import use_cache as use_catalog_cache
 from ddblint.config.settings import Settings
 from ddblint.discover.files import Discovery, discover
 from ddblint.discover.prefilter import prefilter
 from ddblint.findings import one_per_place
 from ddblint.progress import Progress
+from ddblint.repo_paths import find_repo_root
 from ddblint.result import Result
 
 
@@ -37,11 +38,10 @@ def lint(
 
         settings = with_nested_configs(settings, discovery.config_candidates)
     progress.discovered(len(discovery.requested))
-    cache = open_cache(settings.cache, settings.cache_dir)
-    memo = FileScanMemo(cache, discovery.root) if cache is not None else None
-    prefiltered = prefilter(discovery, settings, memo)
-    if memo is not None:
-        memo.save()
+    repository = find_repo_root(discovery.root)  # a cache inside it is not used: see ddblint.cache.store
+    use_catalog_cache(settings.cache, settings.cache_dir, repository)
+    cache = open_cache(settings.cache, settings.cache_dir, repository)
+    prefiltered = prefilter(discovery, settings)
     if not prefiltered.relevant and not _reports_without_modules(discovery, settings):
         return Result.empty(discovery)
     # The later stages load only when there is something for them to do.

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ddblint.cache.pickling import pickled_by_constructor
 
-
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why a file could not be used, in plain words, with where it happened."""

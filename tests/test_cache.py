@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import tempfile
 import time
 from pathlib import Path
@@ -14,10 +13,9 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.cache import store as cache_module
-from ddblint.cache.scan_memo import FileScanMemo
+from ddblint.cache.codec import decode
 from ddblint.cache.store import Cache, default_directory, open_cache
 from ddblint.config.settings import Settings
-from ddblint.discover.prefilter import FileBytes
 from ddblint.parse import compat, schedule
 from ddblint.parse.file import TimeoutProblem, parse_text
 from ddblint.parse.syntax import ParsedFile
@@ -152,12 +150,12 @@ def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths:
     entries = [p for p in (tmp_path / cache_module.LAYOUT).rglob("*") if p.is_file()]
     assert entries
     for number, entry in enumerate(entries):
-        entry.write_bytes(b"" if number % 2 else b"\x80\x05not a pickle")
+        entry.write_bytes(b"" if number % 2 else b"DDBC\x01not an entry")
     parsed_paths.clear()
     assert outcome(lint([target], cached(tmp_path))) == expected
     assert parsed_paths, "damaged parse entries count as missing"
     for entry in entries:
-        pickle.loads(entry.read_bytes())  # rewritten whole
+        decode(entry.read_bytes(), entry.parent.name + entry.name)  # rewritten whole
 
 
 def test_entries_of_other_code_are_not_used(
@@ -247,33 +245,6 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path: Path) -> None:
     assert seen and seen <= {0, 1, 2}
     leftovers = [p.name for p in (tmp_path / cache_module.LAYOUT / "race").rglob("*") if p.is_file()]
     assert leftovers == ["0" * 38]
-
-
-def test_the_prefilter_memo_notices_changed_files(tmp_path: Path) -> None:
-    file = tmp_path / "main.tf"
-    file.write_text('resource "aws_s3_bucket" "b" {}\n')
-    settled = time.time() - 60
-    os.utime(file, (settled, settled))
-    cache = Cache(str(tmp_path / "cache"))
-    first = FileScanMemo(cache, str(tmp_path))
-    assert first.get(str(file)) is None
-    first.put(str(file), FileBytes(False, ()))
-    first.save()
-    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) == FileBytes(False, ())
-    file.write_text('resource "aws_s3_bucket" "c" {}\n')  # same size, new mtime
-    os.utime(file, (settled + 1, settled + 1))
-    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) is None
-
-
-def test_the_prefilter_memo_does_not_trust_a_file_being_written(tmp_path: Path) -> None:
-    file = tmp_path / "main.tf"
-    file.write_text("# just written\n")
-    cache = Cache(str(tmp_path / "cache"))
-    memo = FileScanMemo(cache, str(tmp_path))
-    assert memo.get(str(file)) is None
-    memo.put(str(file), FileBytes(False, ()))
-    memo.save()
-    assert FileScanMemo(cache, str(tmp_path)).get(str(file)) is None
 
 
 def test_a_module_that_gains_items_is_found_on_a_warm_run(tmp_path: Path) -> None:

@@ -64,8 +64,10 @@ def test_paths_alone_give_what_typer_gives_with_the_default_options(repo: Path, 
     assert ddblint(*paths, cwd=repo) == ddblint("--format", "full", *paths, cwd=repo)
 
 
-def test_paths_alone_never_load_typer_and_nothing_relevant_loads_no_later_stage(repo: Path) -> None:
-    env = {**os.environ, "XDG_CACHE_HOME": str(repo / "cache")}
+def test_paths_alone_never_load_typer_and_nothing_relevant_loads_no_later_stage(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("home-cache"))}  # outside the repository
     modules_loaded_by(["network/main.tf"], repo, env)  # fills the catalog cache
     nothing_relevant = modules_loaded_by(["network/main.tf"], repo, env)
     heavy = {

@@ -16,10 +16,9 @@ cache checks all three:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
-from ddblint.cache.store import Cache, digest, dump
+from ddblint.cache.store import Cache, digest, key_material
 from ddblint.evaluate.expand import ModuleLoader, RootAnalysis, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.values import Unknown
@@ -90,12 +89,6 @@ def _asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str, ma
     return True
 
 
-@dataclass(frozen=True)
-class _Entry:
-    answers: tuple[tuple[Question, Any], ...]
-    analysis: RootAnalysis
-
-
 class RootCache:
     """A :data:`~ddblint.evaluate.expand.RootAnalyser` that reuses earlier analyses from the cache."""
 
@@ -121,23 +114,23 @@ class RootCache:
         key = self._key(module, root)
         if key is not None:
             entry = self._cache.load("roots", key)
-            if isinstance(entry, _Entry) and _asks_the_same(entry.answers, self._scan_root, self._max_bytes):
-                self._identify(root, key, entry.answers)
-                return entry.analysis
+            if _is_entry(entry) and _asks_the_same(entry[0], self._scan_root, self._max_bytes):
+                self._identify(root, key, entry[0])
+                return entry[1]
         gateway = RecordingGateway(self._scan_root, self._max_bytes)
         open_root = root in self._open_roots
         analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway, open_root)
         if key is not None:
             answers = tuple(gateway.answers.items())
-            self._cache.store("roots", key, _Entry(answers, analysis))
+            self._cache.store("roots", key, (answers, analysis))
             self._identify(root, key, answers)
         return analysis
 
     def _identify(self, root: str, key: str, answers: tuple[tuple[Question, Any], ...]) -> None:
         """Name the analysis by all it was computed from: module files, code, and the disk's answers."""
-        stored = dump(answers)
-        if stored is not None:
-            self.analysis_keys[root] = self._cache.key(b"analysis", key.encode("utf-8", "surrogatepass"), stored)
+        self.analysis_keys[root] = self._cache.key(
+            b"analysis", key.encode("utf-8", "surrogatepass"), key_material(answers)
+        )
 
     def _key(self, module: Module, root: str) -> str | None:
         """Digest of every module file the root can reach; None if one has no stable digest."""
@@ -152,6 +145,17 @@ class RootCache:
                 return None
             parts += [path, file_digest]
         return self._cache.key(b"root", "\0".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def _is_entry(value: Any) -> TypeGuard[tuple[tuple[tuple[Question, Any], ...], RootAnalysis]]:
+    """(the disk's answers, the analysis), as :meth:`RootCache.__call__` stores them."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], tuple)
+        and all(isinstance(a, tuple) and len(a) == 2 for a in value[0])
+        and isinstance(value[1], RootAnalysis)
+    )
 
 
 def _reachable(module: Module, load_module: ModuleLoader) -> list[Module]:

@@ -1,17 +1,19 @@
 """Results of earlier runs kept on disk, keyed by everything they depend on.
 
 Where: ``$XDG_CACHE_HOME/ddblint`` (else ``~/.cache/ddblint``), or the directory
-given with ``--cache-dir``. Not a ``.ddblint_cache/`` inside the scanned tree:
-entries are pickles, and loading a pickle can run code, so the cache must live
-where only the user writes, never in a tree that a pull request can add files
-to. Keys hold file *contents*, not paths, so checkouts of one repository (and CI
-jobs that restore the directory) share entries.
+given with ``--cache-dir``. A directory inside the scanned repository is not
+used (the run goes on without a cache): a pull request can add files there, and
+an entry planted under the right key could hide findings. Entries cannot run
+code when read (see :mod:`ddblint.cache.codec`). Keys hold file *contents*, not
+paths, so checkouts of one repository (and CI jobs that restore the directory)
+share entries.
 
-Layout: ``<dir>/v1/<namespace>/<2 hex digits>/<rest of the key>``, one pickle
-per entry. A writer fills a temporary file beside the entry and renames it into
-place, so a concurrent run sees an entry whole or not at all; an entry that
-cannot be loaded counts as missing and is rewritten. Nothing is ever pruned:
-remove the directory to reclaim the space.
+Layout: ``<dir>/v2/<namespace>/<2 hex digits>/<rest of the key>``, one entry
+per file, mode 0600 in directories of mode 0700. A writer fills a temporary
+file beside the entry and renames it into place, so a concurrent run sees an
+entry whole or not at all; an entry that cannot be read, or was written for
+another key, counts as missing and is rewritten. Nothing is ever pruned: remove
+the directory to reclaim the space.
 """
 
 from __future__ import annotations
@@ -21,16 +23,15 @@ import functools
 import hashlib
 import importlib.util
 import os
-import pickle
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ddblint.parse.syntax import room_for_deep_trees
+from ddblint.cache.codec import CacheFormatError, decode, encode
 
-LAYOUT = "v1"
+LAYOUT = "v2"  # v1 held pickles; it is never read
 
 
 def default_directory() -> str:
@@ -66,8 +67,8 @@ def code_fingerprint() -> bytes:
 
     An editable install keeps its version number while its code changes, so the
     sources themselves are hashed (a few milliseconds, once per process: the
-    catalog and the run each open the cache), with the Python version that
-    pickled the entries.
+    catalog and the run each open the cache), with the Python version, whose
+    ``marshal`` wrote the entries.
     """
     hasher = hashlib.blake2b(digest_size=20)
     hasher.update(sys.version.encode())
@@ -78,13 +79,9 @@ def code_fingerprint() -> bytes:
     return hasher.digest()
 
 
-def dump(value: Any) -> bytes | None:
-    """``value`` as a pickle, or None when it cannot be pickled (then it is simply not cached)."""
-    try:
-        with room_for_deep_trees():
-            return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    except (RecursionError, pickle.PicklingError, TypeError, AttributeError):
-        return None
+def key_material(value: Any) -> bytes:
+    """Bytes that change whenever ``value`` does, for a key: its ``repr``, which value classes spell out whole."""
+    return repr(value).encode("utf-8", "surrogatepass")
 
 
 class Cache:
@@ -102,21 +99,20 @@ class Cache:
         return os.path.join(self.directory, namespace, key[:2], key[2:])
 
     def load(self, namespace: str, key: str) -> Any | None:
+        """The entry stored for ``key``, or None: missing, damaged, foreign, or written for another key."""
         try:
             with open(self._path(namespace, key), "rb") as handle:
-                return pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except Exception:  # noqa: BLE001 - a truncated, foreign or stale entry is a miss
+                return decode(handle.read(), key)
+        except (OSError, CacheFormatError):
             return None
 
     def store(self, namespace: str, key: str, value: Any) -> None:
-        blob = dump(value)
+        blob = encode(value, key)
         if blob is not None:
             self.store_blob(namespace, key, blob)
 
     def store_blob(self, namespace: str, key: str, blob: bytes) -> None:
-        """Write an already pickled entry; a full disk or a read-only directory just means no entry."""
+        """Write an already encoded entry; a full disk or a read-only directory just means no entry."""
         target = self._path(namespace, key)
         try:
             os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
@@ -132,11 +128,27 @@ class Cache:
                 os.unlink(temporary)
 
 
-def open_cache(enabled: bool, directory: str | None) -> Cache | None:
-    """The run's cache, or None when caching is off or the directory cannot be created."""
+def inside(directory: str, tree: str) -> bool:
+    """Whether ``directory`` is ``tree`` or below it, symlinks resolved."""
+    real, root = os.path.realpath(directory), os.path.realpath(tree)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def cache_directory(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> str | None:
+    """The directory a run's cache lives in; None when caching is off or it lies in the scanned repository."""
     if not enabled:
         return None
     chosen = directory or default_directory()
+    if scanned_repository is not None and inside(chosen, scanned_repository):
+        return None
+    return chosen
+
+
+def open_cache(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> Cache | None:
+    """The run's cache, or None when caching is off, not allowed there, or the directory cannot be created."""
+    chosen = cache_directory(enabled, directory, scanned_repository)
+    if chosen is None:
+        return None
     try:
         os.makedirs(chosen, mode=0o700, exist_ok=True)
     except OSError:

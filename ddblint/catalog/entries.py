@@ -86,19 +86,34 @@ def _rule_from_yaml(path: Path, data: Any) -> RuleDoc:
     )
 
 
+class _CacheChoice:
+    """Where the parsed catalog may be kept: the run's cache directory, as ``--no-cache`` and ``--cache-dir`` say."""
+
+    enabled = True
+    directory: str | None = None
+    scanned_repository: str | None = None
+
+
+def use_cache(enabled: bool, directory: str | None, scanned_repository: str | None) -> None:
+    """Set before the catalog is first read: a command with cache flags, or :func:`ddblint.api.lint`."""
+    _CacheChoice.enabled, _CacheChoice.directory = enabled, directory
+    _CacheChoice.scanned_repository = scanned_repository
+
+
 @functools.lru_cache(maxsize=1)
 def load_catalog() -> dict[str, RuleDoc]:
     """All rules by id, in id order.
 
     Every run needs the catalog, and importing PyYAML to parse it costs more
     than the rest of a run that finds nothing to check. So the parsed catalog
-    is kept in ddblint's cache directory, keyed by the files' bytes and by
-    ddblint's code, and YAML is read again only when either changes.
+    is kept in the run's cache directory (none under ``--no-cache``), keyed by
+    the files' bytes and by ddblint's code, and YAML is read again only when
+    either changes.
     """
     from ddblint.cache.store import open_cache
 
     texts = {path: path.read_bytes() for path in sorted(catalog_dir().glob("DDB*.yaml"))}
-    cache = open_cache(True, None)
+    cache = open_cache(_CacheChoice.enabled, _CacheChoice.directory, _CacheChoice.scanned_repository)
     key = cache.key(*(path.name.encode() + b"\0" + text for path, text in texts.items())) if cache else ""
     cached = cache.load("catalog", key) if cache else None
     if isinstance(cached, dict) and all(isinstance(rule, RuleDoc) for rule in cached.values()):

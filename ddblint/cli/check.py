@@ -127,6 +127,7 @@ def check(
     if parse_timeout is not None and not math.isfinite(parse_timeout):
         return fail(f"--parse-timeout must be a finite number of seconds, not {parse_timeout}")
     targets = [str(p) for p in (paths or [Path(".")])]
+    cache_note = _choose_cache(targets, not no_cache, cache_dir)
     command_line = CommandLine(
         config=str(config) if config else None,
         isolated=isolated,
@@ -154,6 +155,8 @@ def check(
     if write_baseline is not None:
         effective = with_baseline(effective, None)
     settings = effective.settings
+    if cache_note and not quiet:
+        sys.stderr.write(cache_note)
     try:
         result = _lint(targets, settings, quiet)
     except (UsageError, BaselineError, ConfigError) as exc:
@@ -197,6 +200,23 @@ def _write_baseline(result: Result, path: Path) -> int:
         return fail(f"cannot write the baseline to {path}: {exc.strerror or exc}")
     sys.stderr.write(f"ddblint: recorded {count} finding{'s' if count != 1 else ''} in {plain(str(path))}\n")
     return EXIT_OK
+
+
+def _choose_cache(targets: list[str], enabled: bool, directory: Path | None) -> str:
+    """Tell the catalog which cache it may use, before anything reads it; a note if the cache is not used."""
+    from ddblint.cache.store import cache_directory, default_directory
+    from ddblint.catalog.entries import use_cache
+    from ddblint.repo_paths import common_root, find_repo_root
+
+    chosen = str(directory) if directory is not None else None
+    repository = find_repo_root(common_root([os.path.abspath(t) for t in targets]))
+    use_cache(enabled, chosen, repository)
+    if not enabled or cache_directory(enabled, chosen, repository) is not None:
+        return ""
+    return (
+        f"ddblint: not using the cache in {plain(chosen or default_directory())}: it is inside the scanned "
+        f"repository {plain(repository)}, where a pull request could plant entries; running without it\n"
+    )
 
 
 def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:

@@ -53,14 +53,6 @@ class FileBytes:
     table_strings: tuple[str, ...] | None = None  # every string of a file that declares a table
 
 
-class ScanMemo(Protocol):
-    """Remembers :class:`FileBytes` of files that have not changed since an earlier run."""
-
-    def get(self, path: str) -> FileBytes | None: ...
-
-    def put(self, path: str, found: FileBytes) -> None: ...
-
-
 class FileContents:
     """Bytes the prefilter read, kept for the parser so that no file is read twice in a run.
 
@@ -122,10 +114,14 @@ def scan_bytes(
     directory: str,
     files: list[str],
     max_bytes: int,
-    memo: ScanMemo | None = None,
     contents: FileContents | None = None,
 ) -> ModuleBytes:
-    """What a module's ``.tf`` and ``.tf.json`` files say; the bytes go to ``contents`` if it may be parsed."""
+    """What a module's ``.tf`` and ``.tf.json`` files say; the bytes go to ``contents`` if it may be parsed.
+
+    Each file is read afresh every run: a verdict kept by size and mtime can be
+    stale (a same-size edit with its mtime put back), and one kept by content
+    would cost the read it saves.
+    """
     mentions = False
     sources: list[str] = []
     strings: set[str] | None = None
@@ -133,19 +129,15 @@ def scan_bytes(
     for path in files:
         if not path.endswith((".tf", ".tf.json")):
             continue
-        found = memo.get(path) if memo is not None else None
-        if found is None:
-            try:
-                data = read_prefix(path, max_bytes)
-            except OSError:
-                data = None
-            if data is None or len(data) > max_bytes:
-                mentions = True  # unreadable or too large to scan: let the parser report it
-                continue
-            found = scan_file(data)
-            read.append((path, data))
-            if memo is not None:
-                memo.put(path, found)
+        try:
+            data = read_prefix(path, max_bytes)
+        except OSError:
+            data = None
+        if data is None or len(data) > max_bytes:
+            mentions = True  # unreadable or too large to scan: let the parser report it
+            continue
+        found = scan_file(data)
+        read.append((path, data))
         mentions = mentions or found.mentions_items
         sources.extend(os.path.normpath(os.path.join(directory, target)) for target in found.sources)
         if found.table_strings is not None:
@@ -199,7 +191,7 @@ class Prefiltered:
     subjects: set[str] | None = None  # when callers were found: the modules whose findings count
 
 
-def prefilter(discovery: Discovery, settings: Settings, memo: ScanMemo | None = None) -> Prefiltered:
+def prefilter(discovery: Discovery, settings: Settings) -> Prefiltered:
     """Scan the named modules and what they call; add the callers of named files' modules where cheap.
 
     The directories callers were searched in are scanned once, whether or not
@@ -210,7 +202,7 @@ def prefilter(discovery: Discovery, settings: Settings, memo: ScanMemo | None = 
 
     def scan(directory: str, files: list[str]) -> ModuleBytes:
         if directory not in seen:
-            seen[directory] = scan_bytes(directory, files, settings.max_file_size, memo, contents)
+            seen[directory] = scan_bytes(directory, files, settings.max_file_size, contents)
         return seen[directory]
 
     requested = set(discovery.modules)

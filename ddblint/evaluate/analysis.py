@@ -12,14 +12,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.evaluate.secrets import Secret
 from ddblint.model.module import Module, Resource
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Count:
     """How many instances ``count``/``for_each`` (or a module fan-out) make.
@@ -64,7 +62,6 @@ class Count:
 ONE = Count()
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Table:
     """An ``aws_dynamodb_table`` with the key schema item rules check against."""
@@ -84,7 +81,6 @@ def key_literal(key: Any) -> str:
     return json.dumps(str(key), ensure_ascii=False)
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ItemInstance:
     """One evaluated item: ``value`` is the decoded item object, or an Unknown."""
@@ -98,7 +94,6 @@ class ItemInstance:
     json_error: str = ""  # why ``text`` is not usable JSON, if it is not
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class CallSite:
     """One module call on the way from a root module to an item: ``module.a.module.b`` written at ``span``."""
@@ -107,7 +102,6 @@ class CallSite:
     span: Span
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ItemSet:
     """One ``aws_dynamodb_table_item`` resource in one module instance path."""
@@ -154,7 +148,6 @@ class ItemSet:
         return total.upper is None or total.upper > 1
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class TableLoad:
     """A table's population: every item set that writes into one table from one root module.

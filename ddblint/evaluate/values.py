@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.numbers import bounded_number, number_from_digits, whole_number
 
 __all__ = [
@@ -34,7 +33,6 @@ class EvalError(Exception):
     """A value an expression cannot be given, as Terraform would refuse it; becomes an Unknown."""
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """A value ddblint cannot know before ``terraform apply`` (or chose not to compute).
@@ -69,7 +67,6 @@ def is_iterated(value: Any) -> bool:
     return isinstance(value, Unknown) and value.origin in ITERATED_ORIGINS
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Sized:
     """A collection too large to build: ``range(100000000)`` is a size, not a list."""

@@ -10,7 +10,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.discover.files import is_auto_loaded_values
 from ddblint.model.variable_bounds import declared_size_bound
 from ddblint.parse.syntax import Attribute, Block, Literal, ParsedFile
@@ -26,7 +25,6 @@ def span_of(path: str, block: Block | Attribute) -> Span:
     return Span(path, p.line, p.column, p.end_line, p.end_column)
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Resource:
     """A ``resource`` or ``data`` block and the file it is in."""
@@ -48,7 +46,6 @@ class Resource:
         return self.block.attributes.get(name)
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Variable:
     name: str
@@ -57,7 +54,6 @@ class Variable:
     size_bound: int | None = None  # what the declaration caps its size at (a validation, an object type)
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ModuleCall:
     name: str

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ddblint.cache.store import Cache, dump
+from ddblint.cache.codec import CacheFormatError, decode, encode
+from ddblint.cache.store import Cache
 from ddblint.config.settings import Settings
 from ddblint.discover.prefilter import FileContents
 from ddblint.parse.compat import hcl2_parser
@@ -58,7 +58,7 @@ def content_key(cache: Cache, path: str, data: bytes) -> str:
 def _parse_one(
     path: str, data: bytes | None, limits: Limits, cache: Cache | None
 ) -> tuple[ParsedFile, str | None, bytes | None]:
-    """Parse one file (its bytes, when already read) and store the result; returns it, its content key and pickle."""
+    """Parse one file (its bytes, when already read) and store the result; returns it, its content key and entry."""
     if data is None:
         data, problem = read_bytes(path, limits.max_bytes)
         if data is None:
@@ -67,7 +67,7 @@ def _parse_one(
     if cache is None:
         return parsed, None, None
     key = content_key(cache, path, data)
-    blob = dump(parsed)
+    blob = encode(parsed, key)
     if blob is not None and not isinstance(parsed.problem, TimeoutProblem):
         cache.store_blob("parse", key, blob)
     return parsed, key, blob
@@ -76,11 +76,11 @@ def _parse_one(
 def _parse_chunk(
     files: list[tuple[str, bytes | None]], limits: Limits, cache: Cache | None
 ) -> list[tuple[str, str | None, bytes | None]]:
-    """Worker side: results go back pickled; None where a result cannot be pickled (parsed again here)."""
+    """Worker side: results go back encoded as cache entries; None where one cannot be (parsed again here)."""
     results = []
     for path, data in files:
         parsed, key, blob = _parse_one(path, data, limits, cache)
-        results.append((path, key, blob if blob is not None else dump(parsed)))
+        results.append((path, key, blob if blob is not None else encode(parsed, key or "")))
     return results
 
 
@@ -208,17 +208,26 @@ class FileParser:
     def _collect(
         self, part: list[tuple[str, bytes | None]], future: Future[Any]
     ) -> Iterator[tuple[ParsedFile, str | None]]:
-        """A chunk's results; a chunk whose worker failed, or a result that did not pickle, is parsed here."""
+        """A chunk's results; a chunk whose worker failed, or a result that did not encode, is parsed here."""
         given = dict(part)
         try:
             outcomes = future.result()
         except Exception:  # noqa: BLE001 - a dead worker must not lose files: parse them in this process
             outcomes = [(path, None, None) for path, _ in part]
         for path, key, blob in outcomes:
-            parsed = pickle.loads(blob) if blob is not None else None
+            parsed = _decoded(blob, key)
             if not isinstance(parsed, ParsedFile):
                 parsed, key, _ = _parse_one(path, given[path], self.limits, self.cache)
             yield parsed, key
+
+
+def _decoded(blob: bytes | None, key: str | None) -> Any:
+    if blob is None:
+        return None
+    try:
+        return decode(blob, key or "")
+    except CacheFormatError:
+        return None
 
 
 def _process_context() -> Any:

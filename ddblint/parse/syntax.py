@@ -1,10 +1,10 @@
 """The parsed form of a Terraform file: blocks, attributes and expression trees.
 
-Everything here is a plain, picklable value so parse results can be cached on
-disk and shipped back from worker processes. An expression is a tree of the
-typed nodes below (``Expr`` is their union): the parser builds them, the
-evaluator interprets them, and a few readers (module sources, ``lifecycle``,
-the secret finder) look at their literal parts.
+Everything here is a plain value so parse results can be cached on disk and
+shipped back from worker processes (see :mod:`ddblint.cache.codec`). An
+expression is a tree of the typed nodes below (``Expr`` is their union): the
+parser builds them, the evaluator interprets them, and a few readers (module
+sources, ``lifecycle``, the secret finder) look at their literal parts.
 """
 
 from __future__ import annotations
@@ -14,21 +14,18 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ddblint.cache.pickling import pickled_by_constructor
 from ddblint.problems import ParseProblem
 
-# Expression nodes: frozen, slotted values, pickled as calls to their constructors (see pickling).
+# Expression nodes: frozen, slotted values, cached as calls to their constructors (see ddblint.cache.codec).
 
 Scalar = str | int | float | bool | None  # what a literal holds
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Literal:
     value: Scalar
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Template:
     """A string with interpolations: literal text and expressions, in order."""
@@ -36,7 +33,6 @@ class Template:
     parts: tuple[str | Expr, ...]
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Reference:
     """A bare name: ``var``, ``local``, ``each``, a resource type, or a for-expression's variable."""
@@ -44,21 +40,18 @@ class Reference:
     name: str
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class GetAttr:
     obj: Expr
     name: str
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Index:
     obj: Expr
     key: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class SplatAttr:
     """``.name`` applied to every element of a splat."""
@@ -66,7 +59,6 @@ class SplatAttr:
     name: str
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class SplatIndex:
     """``[key]`` applied to every element of a splat."""
@@ -74,14 +66,12 @@ class SplatIndex:
     key: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Splat:
     obj: Expr
     ops: tuple[SplatAttr | SplatIndex, ...]
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Call:
     name: str
@@ -89,7 +79,6 @@ class Call:
     expand_last: bool = False  # ``f(xs...)``
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class BinaryOp:
     operator: str  # one of || && == != < > <= >= + - * / %
@@ -97,19 +86,16 @@ class BinaryOp:
     rhs: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Not:
     operand: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Negate:
     operand: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Conditional:
     test: Expr
@@ -117,19 +103,16 @@ class Conditional:
     otherwise: Expr
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class TupleExpr:
     items: tuple[Expr, ...]
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ObjectExpr:
     elements: tuple[tuple[Expr, Expr], ...]  # (key, value)
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class ForExpr:
     """``[for k, v in coll : value if cond]``, or with ``key => value`` (``key`` set) an object."""
@@ -143,7 +126,6 @@ class ForExpr:
     grouped: bool  # ``value...``: values of equal keys are grouped into lists
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Directive:
     """A template directive (``%{ if }``, ``%{ for }``): ddblint evaluates it as unknown."""
@@ -178,7 +160,6 @@ def literal_string(expr: Expr) -> str | None:
     return None
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Position:
     """1-based start and end of a block or attribute."""
@@ -189,7 +170,6 @@ class Position:
     end_column: int
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Attribute:
     name: str
@@ -198,7 +178,6 @@ class Attribute:
     source: str  # the expression's text, for messages ("jsondecode(file(...))")
 
 
-@pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Block:
     type: str
@@ -232,7 +211,7 @@ DEEP_TREE_LIMIT = 20000 if sys.version_info >= (3, 11) else 12000
 
 @contextlib.contextmanager
 def room_for_deep_trees() -> Iterator[None]:
-    """Deeply nested expressions are legal HCL; converting or pickling their trees recurses
+    """Deeply nested expressions are legal HCL; converting or encoding their trees recurses
     once per level, so raise the recursion limit for the duration, then restore it."""
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, DEEP_TREE_LIMIT))

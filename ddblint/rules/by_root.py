@@ -7,6 +7,10 @@ so a root's findings can be reused when the root's analysis is unchanged (its
 are the tables attached to its item sets after the analysis (a later stage can
 resolve a table by name from another root).
 
+Findings are stored, and returned, with every secret of the run masked as the
+filter stage masks them (the masked spellings are part of the key), so the
+cache holds no secret a report would not show.
+
 Running the checks per root gives the same findings, in the same order, as one
 run over everything: subjects keep their order, a finding reported twice keeps
 its first copy, and internal errors are ordered by rule as the engine orders them.
@@ -17,16 +21,16 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ddblint.cache.store import Cache, dump
+from ddblint.cache.store import Cache, key_material
 from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
 from ddblint.findings import Finding, InternalError, with_callers
 from ddblint.rules.engine import Checked, run_checks
 
 
-def _settings_key(settings: Settings) -> bytes | None:
+def _settings_key(settings: Settings) -> bytes:
     """The settings that can change a finding; scheduling and caching choices are left out."""
-    return dump(dataclasses.replace(settings, jobs=None, cache=True, cache_dir=None))
+    return key_material(dataclasses.replace(settings, jobs=None, cache=True, cache_dir=None))
 
 
 def _by_root(analysis: Analysis) -> tuple[dict[str, tuple[list[ItemSet], list[TableLoad]]], list[ItemSet]]:
@@ -47,7 +51,10 @@ def _by_root(analysis: Analysis) -> tuple[dict[str, tuple[list[ItemSet], list[Ta
 
 def run_checks_by_root(analysis: Analysis, settings: Settings, cache: Cache, root_keys: dict[str, str]) -> Checked:
     """:func:`ddblint.rules.engine.run_checks`, reusing the findings of roots whose inputs are unchanged."""
-    settings_key = _settings_key(settings)
+    from ddblint.filter.redact import Redactor  # the filter's own masking: a report shows nothing the cache holds
+
+    redact = Redactor.for_secrets(s.text for item_set in analysis.item_sets for _, s in item_set.secrets)
+    settings_key = _settings_key(settings) + key_material(redact.forms)
     parts, unclaimed = _by_root(analysis)
     results = [run_checks(Analysis(problems=analysis.problems, item_sets=unclaimed), settings)]
     for root, (item_sets, loads) in parts.items():
@@ -57,19 +64,21 @@ def run_checks_by_root(analysis: Analysis, settings: Settings, cache: Cache, roo
         if isinstance(cached, Checked) and _is_checked(cached):
             results.append(cached)
             continue
-        checked = run_checks(subjects, settings)
+        found = run_checks(subjects, settings)
+        checked = Checked(
+            [redact.finding(f) for f in found.findings],
+            [dataclasses.replace(e, message=redact(e.message)) for e in found.errors],
+        )
         if key is not None:
             cache.store("findings", key, checked)
         results.append(checked)
     return _merge(results)
 
 
-def _findings_key(cache: Cache, root_key: str | None, settings_key: bytes | None, subjects: Analysis) -> str | None:
-    if root_key is None or settings_key is None:
+def _findings_key(cache: Cache, root_key: str | None, settings_key: bytes, subjects: Analysis) -> str | None:
+    if root_key is None:
         return None
-    tables = dump([s.table for s in subjects.item_sets] + [load.table for load in subjects.loads])
-    if tables is None:
-        return None
+    tables = key_material([s.table for s in subjects.item_sets] + [load.table for load in subjects.loads])
     return cache.key(b"findings", root_key.encode(), settings_key, tables)
 
 
