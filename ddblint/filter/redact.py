@@ -7,6 +7,12 @@ built once per run from every secret the evaluation found in the item sets
 (:mod:`ddblint.evaluate.secrets`), whatever rules are selected or suppressed, and masks each of them everywhere, in the
 spellings it can take: as written, JSON/HCL-escaped, line by line (a private
 key in a heredoc), and cut short as a message preview cuts it.
+
+A secret is often assembled from pieces (``"${var.env}-R3allyS3cret-991"``,
+``join("", ["tok_", "9f8e..."])``, ``format("%s%s", "AKIA", "Z7QW...")``), and
+then no spelling of the whole value appears in the source. So every quoted
+string in the text is also cut at its interpolations, and each literal piece
+that is part of a secret is masked on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ from ddblint.findings import Finding
 MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
 MIN_FREE_FORM_CHARS = 12  # shorter forms are masked only where they stand as a whole word
+MIN_FRAGMENT_CHARS = 3  # a literal piece this long that is part of a secret is masked; shorter ones say too little
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_INTERPOLATION = re.compile(r"[$%]\{[^}]*\}")
 
 
 def redaction_forms(secret: str) -> set[str]:
@@ -40,14 +49,17 @@ class Redactor:
     """Masks a fixed set of secret spellings in any text."""
 
     forms: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()  # the whole values, which literal pieces are looked up in
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def for_secrets(cls, secrets: Iterable[str]) -> Redactor:
         forms: set[str] = set()
+        wholes: set[str] = set()
         for secret in secrets:
             forms |= redaction_forms(secret)
-        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))))
+            wholes |= {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
+        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(wholes)))
 
     def __post_init__(self) -> None:
         if self.forms:
@@ -57,7 +69,22 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return self._pattern.sub(MASK, text)
+        return _QUOTED.sub(self._quoted, self._pattern.sub(MASK, text))
+
+    def _quoted(self, match: re.Match[str]) -> str:
+        """A quoted string with each literal piece between interpolations masked if it is part of a secret."""
+        quoted = match.group()
+        pieces, last = [], 1
+        for interpolation in _INTERPOLATION.finditer(quoted, 1, len(quoted) - 1):
+            pieces += [self._piece(quoted[last : interpolation.start()]), interpolation.group()]
+            last = interpolation.end()
+        pieces.append(self._piece(quoted[last:-1]))
+        return f'"{"".join(pieces)}"'
+
+    def _piece(self, piece: str) -> str:
+        if len(piece) >= MIN_FRAGMENT_CHARS and any(piece in secret for secret in self.secrets):
+            return MASK
+        return piece
 
     def finding(self, finding: Finding) -> Finding:
         """The finding with its message and evidence masked."""
