@@ -14,6 +14,7 @@ from ddblint.cli.errors import EXIT_ERROR, EXIT_OK, fail, report_internal_error
 
 if TYPE_CHECKING:
     from ddblint.config.effective import CommandLine
+    from ddblint.migrate.plan import MigrationPlan
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ def migrate(
     raise typer.Exit(code)
 
 
+def _tables_with_secrets(plan: MigrationPlan) -> frozenset[str]:
+    """Tables some of whose migrated items hold what DDB024 flags, whether or not DDB024 is selected."""
+    return frozenset(table.name for table in plan.tables if any(c.item_set.secrets for c in table.sources))
+
+
 def _migrate(request: _Request, command_line: CommandLine) -> int:
     from ddblint.api import lint
     from ddblint.config.effective import effective_settings
@@ -88,14 +94,20 @@ def _migrate(request: _Request, command_line: CommandLine) -> int:
         print("Nothing to migrate: no item set is flagged by DDB001, DDB002 or DDB003.")
         return EXIT_OK
     plan = plan_migration(candidates, request.table_name)
-    files = seed_files(plan.tables, request.out)
+    with_secrets = _tables_with_secrets(plan)
+    files = seed_files(plan.tables, request.out, with_secrets)
     if request.write:
         for root, migrated in by_root(plan.migrated).items():
             places = {c.item_set.address: resource_place(c, root) for c in migrated}
             files.append(PlannedFile(Path(root) / MIGRATION_FILE, migration_file(migrated, places)))
     states = write_all(files)
     cwd = os.getcwd()
-    sys.stdout.write(render_migration(MigrationReport(plan, request.out, states, request.write, cwd)))
+    sys.stdout.write(render_migration(MigrationReport(plan, request.out, states, request.write, cwd, with_secrets)))
+    if with_secrets:
+        sys.stderr.write(
+            f"ddblint: warning: the migrated items of {', '.join(sorted(with_secrets))} hold secrets (DDB024); "
+            "their seed data files are written mode 0600\n"
+        )
     for refusal in plan.refusals:
         fail(render_refusal(refusal, cwd))
     return EXIT_ERROR if plan.refusals else EXIT_OK

@@ -3,7 +3,8 @@
 Every file is new or left as it is. A file that exists with the same content is
 "unchanged", so running ``ddblint migrate`` twice is harmless; one that exists
 with other content is a conflict, reported before anything is written, so a
-migration never half-happens and never replaces what a person edited.
+migration never half-happens and never replaces what a person edited. A data
+file whose items hold secrets (what DDB024 flags) is readable by its owner only.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ class PlannedFile:
     path: Path
     text: str
     executable: bool = False
+    private: bool = False  # mode 0600: the items hold secrets
 
     def state(self) -> str:
         """``"new"``, ``"unchanged"`` or ``"conflict"``, from what is on disk now."""
@@ -80,10 +82,12 @@ def _literal(text: str | None) -> str:
     return "None" if text is None else json.dumps(text, ensure_ascii=False)
 
 
-def seed_files(tables: Sequence[SeedTable], out_dir: Path) -> list[PlannedFile]:
+def seed_files(tables: Sequence[SeedTable], out_dir: Path, with_secrets: Collection[str] = ()) -> list[PlannedFile]:
+    """A data file and a script per table; the data files of tables in ``with_secrets`` are private."""
     files: list[PlannedFile] = []
     for table in tables:
-        files.append(PlannedFile(out_dir / data_file_name(table), render_items(table.items)))
+        data = render_items(table.items)
+        files.append(PlannedFile(out_dir / data_file_name(table), data, private=table.name in with_secrets))
         files.append(PlannedFile(out_dir / script_file_name(table), render_seed_script(table), executable=True))
     return files
 
@@ -98,14 +102,22 @@ def write_all(files: Sequence[PlannedFile]) -> dict[Path, str]:
     for planned in files:
         if states[planned.path] == "new":
             _create(planned)
+        elif planned.private:
+            os.chmod(planned.path, 0o600)  # unchanged, but perhaps readable by others
     return states
+
+
+def _opener(planned: PlannedFile) -> Callable[[str, int], int]:
+    """Creates the file 0600 from the start when it is private, so no other user can open it meanwhile."""
+    mode = 0o600 if planned.private else 0o666
+    return lambda path, flags: os.open(path, flags, mode)
 
 
 def _create(planned: PlannedFile) -> None:
     """Create exclusively (mode ``x``): a file that appeared meanwhile is never replaced."""
     planned.path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(planned.path, "x", encoding="utf-8", newline="\n") as stream:
+        with open(planned.path, "x", encoding="utf-8", newline="\n", opener=_opener(planned)) as stream:
             stream.write(planned.text)
     except FileExistsError:
         raise OutputConflict(f"{planned.path} appeared while ddblint was writing; run again") from None

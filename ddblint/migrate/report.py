@@ -24,6 +24,7 @@ class MigrationReport:
     file_states: Mapping[Path, str]  # "new" or "unchanged", per written path
     wrote_terraform: bool
     cwd: str
+    with_secrets: frozenset[str] = frozenset()  # tables whose items hold secrets (DDB024)
 
 
 def by_root(candidates: Sequence[Candidate]) -> dict[str, list[Candidate]]:
@@ -63,7 +64,19 @@ def render_migration(report: MigrationReport) -> str:
         "   `terraform plan` shows the items being removed from state, with nothing destroyed:",
     ]
     lines += [f"   {resource_place(c, report.cwd)}  {c.item_set.address}" for c in plan.migrated]
+    lines += _secret_lines(report)
     return "\n".join(lines) + "\n"
+
+
+def _secret_lines(report: MigrationReport) -> list[str]:
+    tables = [t for t in report.plan.tables if t.name in report.with_secrets]
+    if not tables:
+        return []
+    lines = ["", "Secrets: these items hold passwords, tokens or keys (DDB024), now in plain text in:"]
+    for table in tables:
+        lines.append(f"   {_path(report.out_dir / data_file_name(table), report)}  written mode 0600 (owner only)")
+    lines.append("   Keep them out of version control; load the secrets from a secret store instead.")
+    return lines
 
 
 def _seed_lines(report: MigrationReport) -> list[str]:
@@ -72,7 +85,10 @@ def _seed_lines(report: MigrationReport) -> list[str]:
         data = report.out_dir / data_file_name(table)
         script = report.out_dir / script_file_name(table)
         sources = ", ".join(c.item_set.address for c in table.sources)
-        lines.append(f"   {_shown(data, report)}  {len(table.items):,} items for table {table.name}, from {sources}")
+        private = ", mode 0600: holds secrets" if table.name in report.with_secrets else ""
+        lines.append(
+            f"   {_shown(data, report)}  {len(table.items):,} items for table {table.name}, from {sources}{private}"
+        )
         lines.append(f"   {_shown(script, report)}  loads them: python {_path(script, report)} --dry-run, then without")
     return lines
 
