@@ -98,3 +98,16 @@ def test_injection_into_terminals_through_rich_markup_and_emoji_codes(
     assert ':x: [bold]boom[/bold] :warning: \\u001b[31mred"' in out  # the source line, as written
     assert "[bold]mod:x:/main.tf" in out
     assert "\u274c" not in out and "\u26a0" not in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize("format_name", ["json", "sarif"])
+def test_injection_into_terminals_through_json_reports_is_escaped_by_json(
+    format_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / HOSTILE_NAME).write_text(COUNTED)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run([".", "--format", format_name], capsys)
+    assert code == 1
+    assert out.isascii() and not [c for c in out if ord(c) < 0x20 and c != "\n"]
+    if format_name == "json":  # the name itself, unchanged, for a script that reads it
+        assert [f["file"] for f in json.loads(out)["findings"]] == [HOSTILE_NAME]
