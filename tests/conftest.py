@@ -27,6 +27,13 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 REAL_WORLD = FIXTURES / "real_world"
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it for longer than the call."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def fixture_dirs() -> list[Path]:
     """Every scenario directory; ``real_world`` holds one scenario per subdirectory."""
     top = [p for p in FIXTURES.iterdir() if p.is_dir() and p != REAL_WORLD]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import stat
 from pathlib import Path
 
 import pytest
 
 from ddblint.cli import main
+from tests.conftest import current_umask
 
 USERS = """resource "aws_dynamodb_table" "users" {
   name         = "users"
@@ -42,12 +42,6 @@ def _migrate(module: Path, out: Path) -> tuple[int, str, str]:
     return int(exited.value.code or 0), stdout.getvalue(), stderr.getvalue()
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
 def test_migrate_writes_seed_data_with_secrets_owner_only_and_says_so(tmp_path: Path) -> None:
     module = tmp_path / "stack"
     module.mkdir()
@@ -71,5 +65,5 @@ def test_migrate_writes_seed_data_without_secrets_as_open_would(tmp_path: Path) 
     (module / "main.tf").write_text(USERS.replace("SECRET", 'tier = { S = "free" }'))
     code, stdout, stderr = _migrate(module, tmp_path / "seed-data")
     assert code == 0, stderr
-    assert stat.S_IMODE((tmp_path / "seed-data" / "users.json").stat().st_mode) == 0o666 & ~_umask()
+    assert stat.S_IMODE((tmp_path / "seed-data" / "users.json").stat().st_mode) == 0o666 & ~current_umask()
     assert "secret" not in (stdout + stderr).lower()

@@ -12,7 +12,7 @@ import pytest
 
 from ddblint.atomic import atomic_writer
 from ddblint.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, current_umask
 
 EXAMPLE = str(FIXTURES / "count_50")
 
@@ -22,12 +22,6 @@ def run(*args: str) -> int:
     with pytest.raises(SystemExit) as exited:
         main(list(args))
     return int(exited.value.code or 0)
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
 
 
 def _char_device(tmp_path: Path) -> Path:
@@ -87,7 +81,7 @@ def test_output_writer_is_atomic_for_regular_files(tmp_path: Path) -> None:
 def test_output_files_keep_sensible_modes(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.sarif"
     assert run(EXAMPLE, "--format", "sarif", "-o", str(fresh), "-q") == 1
-    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~_umask()
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~current_umask()
 
     shared = tmp_path / "shared.json"
     shared.write_text("{}")
@@ -106,7 +100,7 @@ def test_output_files_keep_sensible_modes(tmp_path: Path) -> None:
 def test_write_baseline_creates_missing_parent_directories(tmp_path: Path) -> None:
     baseline = tmp_path / "ci" / "nested" / "base.json"
     assert run(EXAMPLE, "--write-baseline", str(baseline), "-q") == 0
-    assert stat.S_IMODE(baseline.stat().st_mode) == 0o666 & ~_umask()
+    assert stat.S_IMODE(baseline.stat().st_mode) == 0o666 & ~current_umask()
     assert run(EXAMPLE, "--baseline", str(baseline), "-q") == 0
 
 

@@ -29,6 +29,7 @@ import enum
 import hashlib
 import importlib
 import marshal
+from collections.abc import Callable
 from typing import Any
 
 from ddblint.parse.syntax import room_for_deep_trees
@@ -62,6 +63,27 @@ ALLOWED_MODULES = frozenset(
 _ATOMS = frozenset({type(None), bool, int, float, str, bytes, type(...)})
 
 
+_NOT_A_CONTAINER = object()
+
+
+def _each(values: Any, walk: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """``values`` as a tuple, ``walk`` applied to each that is not an atom (most leaves are: no call for them)."""
+    atoms = _ATOMS
+    return tuple([v if type(v) in atoms else walk(v) for v in values])
+
+
+def _container(value: Any, kind: type, walk: Callable[[Any], Any]) -> Any:
+    """A list, dict or frozenset rebuilt with ``walk`` applied inside; :data:`_NOT_A_CONTAINER` for anything else."""
+    atoms = _ATOMS
+    if kind is list:
+        return [v if type(v) in atoms else walk(v) for v in value]
+    if kind is dict:
+        return {walk(k): v if type(v) in atoms else walk(v) for k, v in value.items()}
+    if kind is frozenset:
+        return frozenset(walk(v) for v in value)
+    return _NOT_A_CONTAINER
+
+
 class CacheFormatError(Exception):
     """An entry that is not one this code wrote for this key: treated as a miss."""
 
@@ -84,17 +106,11 @@ class _Encoder:
         kind = type(value)
         if kind in _ATOMS:
             return value
-        atoms, encode = _ATOMS, self.value  # an atom is kept without a call: most leaves are atoms
         if kind is tuple:
-            encoded = tuple([v if type(v) in atoms else encode(v) for v in value])
+            encoded = _each(value, self.value)
             return (..., -1, *encoded) if value and value[0] is ... else encoded
-        if kind is list:
-            return [v if type(v) in atoms else encode(v) for v in value]
-        if kind is dict:
-            return {encode(k): v if type(v) in atoms else encode(v) for k, v in value.items()}
-        if kind is frozenset:
-            return frozenset(encode(v) for v in value)
-        return self._instance(value, kind)
+        rebuilt = _container(value, kind, self.value)
+        return self._instance(value, kind) if rebuilt is _NOT_A_CONTAINER else rebuilt
 
     def _instance(self, value: Any, kind: type) -> tuple[Any, ...]:
         done = self._done.get(id(value))
@@ -111,12 +127,11 @@ class _Encoder:
             self._index[kind] = known
         index, fields = known
         if fields is not None:
-            atoms, encode = _ATOMS, self.value
-            payload = [v if type(v) in atoms else encode(v) for v in map(value.__getattribute__, fields)]
+            payload = list(_each(map(value.__getattribute__, fields), self.value))
         elif isinstance(value, enum.Enum):
             payload = [value.value]
         else:  # a tuple subclass
-            payload = [self.value(v) for v in value]
+            payload = list(_each(value, self.value))
         encoded = (..., index, *payload)
         self._done[id(value)] = encoded
         return encoded
@@ -154,18 +169,12 @@ class _Decoder:
         kind = type(value)
         if kind in _ATOMS:
             return value
-        atoms, decode = _ATOMS, self.value
         if kind is tuple:
-            if value and value[0] is ...:
-                return self._instance(value)
-            return tuple([v if type(v) in atoms else decode(v) for v in value])
-        if kind is list:
-            return [v if type(v) in atoms else decode(v) for v in value]
-        if kind is dict:
-            return {decode(k): v if type(v) in atoms else decode(v) for k, v in value.items()}
-        if kind is frozenset:
-            return frozenset(decode(v) for v in value)
-        raise CacheFormatError(f"a {kind.__name__} is not plain data")
+            return self._instance(value) if value and value[0] is ... else _each(value, self.value)
+        rebuilt = _container(value, kind, self.value)
+        if rebuilt is _NOT_A_CONTAINER:
+            raise CacheFormatError(f"a {kind.__name__} is not plain data")
+        return rebuilt
 
     def _instance(self, encoded: tuple[Any, ...]) -> Any:
         done = self._done.get(id(encoded))
@@ -174,8 +183,7 @@ class _Decoder:
         index = encoded[1] if len(encoded) > 1 else None
         if type(index) is not int or not -1 <= index < len(self._classes):
             raise CacheFormatError("a class index out of range")
-        atoms, decode = _ATOMS, self.value
-        payload = [v if type(v) in atoms else decode(v) for v in encoded[2:]]
+        payload = list(_each(encoded[2:], self.value))
         if index == -1:
             return tuple(payload)
         cls = self._classes[index]
