@@ -185,3 +185,14 @@ def test_a_cache_entry_under_the_wrong_key_is_repaired(tmp_path: Path) -> None:
     assert lint([str(second)], Settings(cache_dir=str(cache))).findings == []
     assert codec.decode(right.read_bytes(), right.parent.name + right.name).blocks != []
     assert right.read_bytes() != wrong.read_bytes()
+
+
+@pytest.mark.parametrize("fixture", [p.name for p in sorted(FIXTURES.iterdir()) if p.is_dir()])
+def test_the_cache_can_hold_every_value_class_an_analysis_reaches(fixture: str) -> None:
+    """A value class defined in a module the codec does not allow would silently never be cached."""
+    result = lint([str(FIXTURES / fixture)], Settings(cache=False))
+    assert result.analysis is not None
+    key = "ef" * 20
+    blob = codec.encode(result.analysis, key)
+    assert blob is not None
+    assert len(codec.decode(blob, key).item_sets) == len(result.analysis.item_sets)
