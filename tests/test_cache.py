@@ -199,7 +199,7 @@ def test_parser_tables_live_in_the_user_cache_and_a_damaged_file_is_rebuilt(
     compat.hcl2_parser.cache_clear()
     try:
         compat.hcl2_parser()
-        [tables] = (tmp_path / "xdg" / "ddblint").rglob("hcl2-*.lark")
+        [tables] = (tmp_path / "xdg" / "ddblint").rglob("hcl2-*.tables")
         tables.write_bytes(b"not a table")
         compat.hcl2_parser.cache_clear()
         parsed = parse_text("main.tf", 'locals {\n  a = "b"\n}\n')
@@ -208,6 +208,37 @@ def test_parser_tables_live_in_the_user_cache_and_a_damaged_file_is_rebuilt(
     assert [block.type for block in parsed.blocks] == ["locals"] and parsed.problem is None
     assert tables.stat().st_size > 1000  # built again in place of the damaged file
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_planted_parser_tables_run_no_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The tables file is marshal data of plain values: a pickle, or marshalled code, planted there runs nothing."""
+    import marshal
+    import pickle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    proof = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, (f"touch {proof}",))
+
+    compat.hcl2_parser.cache_clear()
+    try:
+        compat.hcl2_parser()
+        [tables] = (tmp_path / "xdg" / "ddblint").rglob("hcl2-*.tables")
+        for planted in (pickle.dumps(Planted()), marshal.dumps(compile(f"open({str(proof)!r}, 'w')", "x", "exec"))):
+            tables.write_bytes(planted)
+            compat.hcl2_parser.cache_clear()
+            parsed = parse_text("main.tf", 'locals {\n  a = "b"\n}\n')
+            assert [block.type for block in parsed.blocks] == ["locals"]
+    finally:
+        compat.hcl2_parser.cache_clear()
+    assert not proof.exists()
+
+
+def test_a_relative_xdg_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert default_directory() == os.path.join(os.path.expanduser("~"), ".cache", "ddblint")
 
 
 def test_a_parse_that_ran_out_of_time_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,9 @@ LAYOUT = "v2"  # v1 held pickles; it is never read
 
 
 def default_directory() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    # The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+    configured = os.environ.get("XDG_CACHE_HOME", "")
+    base = configured if os.path.isabs(configured) else os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "ddblint")
 
 

@@ -105,15 +105,9 @@ def hcl2_parser() -> Any:
     with open(grammar_path, encoding="utf-8") as handle:
         grammar = linewise_heredocs(handle.read())
     # python-hcl2's own grammar and post-lexer, but without position propagation
-    # (see ddblint.parse.hcl._edge_token). Lark checks a digest of the grammar and
-    # options stored in the tables file and builds afresh when it does not match or
-    # the file cannot be read; two runs writing it at once write the same bytes.
-    return Lark(
-        grammar,
-        parser="lalr",
-        cache=parser_tables_path(grammar) or False,
-        propagate_positions=False,
-        postlex=PostLexer(),
+    # (see ddblint.parse.hcl._edge_token).
+    return _tables_parser(grammar, PostLexer) or _kept(
+        Lark(grammar, parser="lalr", propagate_positions=False, postlex=PostLexer()), grammar
     )
 
 
@@ -133,15 +127,14 @@ def linewise_heredocs(grammar: str) -> str:
 
 
 def parser_tables_path(grammar: str) -> str | None:
-    """Where Lark keeps the parser tables it builds from ``grammar``, or None where nothing can be kept.
+    """Where the parser tables built from ``grammar`` are kept, or None where nothing can be kept.
 
-    Building them takes seconds, so they are kept between runs: in ddblint's
-    cache directory (``$XDG_CACHE_HOME/ddblint``), never in the shared temporary
-    directory, where Lark would put them and any local user could plant a file
-    that Lark then unpickles. Like the rule catalog they depend on the installed
-    code alone, not on what is linted, so ``--cache-dir`` and ``--no-cache`` do
-    not move them. The name holds everything they are built from (the grammar's
-    text, Lark's and Python's versions), so an upgrade writes a new file.
+    Building them takes about a second, so they are kept between runs in ddblint's
+    own cache directory (``$XDG_CACHE_HOME/ddblint``), never in the shared temporary
+    directory where Lark would put them. Like the rule catalog they depend on the
+    installed code alone, not on what is linted. The name holds everything they are
+    built from (the grammar's text, Lark's and Python's versions), so an upgrade
+    writes a new file.
     """
     from lark import __version__ as lark_version
 
@@ -153,4 +146,55 @@ def parser_tables_path(grammar: str) -> str | None:
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return os.path.join(directory, f"hcl2-{key}.lark")
+    return os.path.join(directory, f"hcl2-{key}.tables")
+
+
+def _tables_parser(grammar: str, postlex: type) -> Any:
+    """The parser rebuilt from kept tables, or None when there are none (or they are not ours).
+
+    The file is ``marshal`` data of Lark's own serialised form: dictionaries, lists,
+    strings and numbers, turned back into Lark's rule and terminal classes by name.
+    Unlike Lark's ``cache=`` pickles, reading it can never run code.
+    """
+    import marshal
+
+    from lark import Lark
+
+    path = parser_tables_path(grammar)
+    if path is None or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            kept = marshal.loads(handle.read(), **_NO_CODE)
+        if not isinstance(kept, dict) or kept.get("grammar") != grammar:
+            return None
+        return Lark._load_from_dict(kept["data"], kept["memo"], postlex=postlex())  # type: ignore[no-untyped-call]
+    except Exception:  # noqa: BLE001 - unreadable, damaged or foreign tables are simply built again
+        return None
+
+
+def _kept(parser: Any, grammar: str) -> Any:
+    """Keep ``parser``'s tables for the next run (best effort), and return it."""
+    import marshal
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    path = parser_tables_path(grammar)
+    if path is None:
+        return parser
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {**data["options"], "postlex": None}  # given again when loading
+    try:
+        blob = marshal.dumps({"grammar": grammar, "data": data, "memo": memo})
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(blob)
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        pass
+    return parser
+
+
+# Python 3.13's marshal can refuse code objects outright; earlier ones never run what they read either.
+_NO_CODE: dict[str, bool] = {"allow_code": False} if sys.version_info >= (3, 13) else {}
