@@ -107,3 +107,19 @@ def test_a_scan_rooted_at_the_filesystem_root_still_finds_modules(tmp_path: Path
     module_dir.mkdir()
     (module_dir / "main.tf").write_text(plans_tf(count=40), encoding="utf-8")
     assert os.path.realpath(module_dir) in discover([str(module_dir)], root=os.sep).modules
+
+
+def test_a_resource_with_the_wrong_number_of_labels_is_a_finding_and_hides_nothing(tmp_path: Path) -> None:
+    directory = module(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_dynamodb_table_item" {\n  count = 500\n}\n'
+            'resource "aws_dynamodb_table_item" "a" "b" {\n}\n' + TABLE + item("seeds", "count = 50"),
+        },
+    )
+    result = run(directory)
+    assert messages(result, "DDB000") == [
+        "a `resource` block takes type and name as labels; this one has 1 label",
+        "a `resource` block takes type and name as labels; this one has 3 labels",
+    ]
+    assert "DDB001" in {f.rule_id for f in result.findings}

@@ -118,8 +118,19 @@ def build_module(directory: str, files: list[ParsedFile], var_files: Sequence[Pa
     return module
 
 
+# The blocks ddblint reads and the labels Terraform requires on each.
+_LABELS = {"resource": ("type", "name"), "data": ("type", "name"), "variable": ("name",), "module": ("name",)}
+
+
 def _add_block(module: Module, block: Block, path: str) -> None:
     labels = block.labels
+    wanted = _LABELS.get(block.type)
+    if wanted is not None and len(labels) != len(wanted):
+        span = span_of(path, block)
+        written = f"{len(labels)} label" + ("" if len(labels) == 1 else "s")
+        message = f"a `{block.type}` block takes {' and '.join(wanted)} as labels; this one has {written}"
+        module.problems.append(ParseProblem(path, message, span.line, span.column))
+        return
     if block.type == "resource" and len(labels) == 2:
         module.resources.append(Resource(labels[0], labels[1], block, path))
     elif block.type == "data" and len(labels) == 2:
