@@ -111,3 +111,14 @@ def test_injection_into_terminals_through_json_reports_is_escaped_by_json(
     assert out.isascii() and not [c for c in out if ord(c) < 0x20 and c != "\n"]
     if format_name == "json":  # the name itself, unchanged, for a script that reads it
         assert [f["file"] for f in json.loads(out)["findings"]] == [HOSTILE_NAME]
+
+
+def test_injection_into_ci_logs_through_junit_failure_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI server prints a failure's text into its log, so it is as inert as a concise line."""
+    (tmp_path / HOSTILE_NAME).write_text(COUNTED.replace('table_name  = "slots"', 'table_name  = "t\\n::error::X"'))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run([".", "--format", "junit"], capsys)
+    assert code == 1
+    assert _runner_commands(out) == [] and "\x1b" not in out

@@ -12,7 +12,6 @@ characters XML 1.0 can hold.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from typing import TYPE_CHECKING, TextIO
@@ -20,20 +19,21 @@ from typing import TYPE_CHECKING, TextIO
 from ddblint.findings import Finding
 from ddblint.repo_paths import RepoPaths
 from ddblint.report import ReportOptions
+from ddblint.report.escape import plain
 
 if TYPE_CHECKING:
     from ddblint.result import Result
 
 PARSE_ERROR_RULE = "DDB000"
-# Characters XML 1.0 cannot hold, even escaped: most C0 controls, surrogates, U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(text: str) -> str:
-    """``text`` with each character XML cannot hold written as ``\\xNN`` (or ``\\uNNNN``)."""
-    return _NOT_XML.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
-    )
+    """``text`` on one line with every character XML cannot hold, or a terminal or CI runner would act on, escaped.
+
+    A CI server prints a failure's text into its log: a newline followed by ``::error``
+    from a table name would be a workflow command there.
+    """
+    return plain(text)
 
 
 def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
