@@ -12,6 +12,7 @@ from ddblint.evaluate.values import Sized, TfSet, Unknown
 from ddblint.model.module import Module, build_module
 from ddblint.parse.hcl import parse_body, parse_expression
 from ddblint.parse.syntax import ParsedFile
+from tests.test_hostile_evaluation import count_of
 
 
 def scope_for(tmp_path: Path, source: str = "", variables: dict[str, Any] | None = None) -> ModuleScope:
@@ -119,3 +120,32 @@ def test_heredoc_interpolation_is_evaluated(tmp_path: Path) -> None:
 def test_module_scope_has_no_each_outside_for_each(tmp_path: Path) -> None:
     assert isinstance(evaluate(tmp_path, "each.key"), Unknown)
     assert isinstance(Module("x"), Module)
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ('for_each = toset(formatlist("user-%d", range(500)))', 500),
+        ('for_each = { for pair in setproduct(range(25), range(20)) : "${pair[0]}-${pair[1]}" => pair }', 500),
+        ("count = sum([250, 250])", 500),
+        ("count = ceil(499.5)", 500),
+        ("count = floor(500.9)", 500),
+        ("count = pow(10, 2)", 100),
+        ('count = parseint("1f4", 16)', 500),
+        ("for_each = setunion(toset(range(300)), toset(range(200, 500)))", 500),
+        ("for_each = setsubtract(toset(range(600)), toset(range(100)))", 500),
+        ("for_each = setintersection(toset(range(600)), toset(range(100, 700)))", 500),
+        ("count = length(slice(range(600), 100, 600))", 500),
+        ('for_each = toset(sort(formatlist("%03d", range(500))))', 500),
+        ('count = length(reverse(compact(concat(range(500), [""]))))', 500),
+        ('count = startswith("abc", "a") && endswith("abc", "c") && trimprefix("xabc", "x") == "abc" ? 500 : 0', 500),
+    ],
+)
+def test_terraform_functions_teams_count_with_are_evaluated(tmp_path: Path, meta: str, expected: int) -> None:
+    """Counts built with these functions would otherwise be unknown, and the set silently unjudged."""
+    assert count_of(tmp_path, meta).exact == expected
+
+
+def test_products_too_large_to_build_are_sized_not_built(tmp_path: Path) -> None:
+    count = count_of(tmp_path, "count = length(setproduct(range(1000), range(1000)))")
+    assert count.exact == 1_000_000

@@ -594,6 +594,148 @@ def _substr(args: list[Any], files: Files) -> Any:
     return text[offset:] if length < 0 else text[offset : offset + length]
 
 
+def _need_list(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, (list, tuple)):
+        raise EvalError(f"{name}() needs a list or set")
+    return list(value)
+
+
+def _as_set(values: Iterable[Any]) -> TfSet:
+    """Terraform's set: elements once each, numbers compared as strings the way ``toset`` keeps them."""
+    return TfSet(without_repeats(to_string(e) if isinstance(e, (int, float, bool)) else e for e in values))
+
+
+@takes(2, None)
+def _formatlist(args: list[Any], files: Files) -> Any:
+    lists = [a for a in args[1:] if isinstance(a, (list, tuple))]
+    lengths = {len(a) for a in lists}
+    if len(lengths) > 1:
+        raise EvalError("formatlist(): the lists differ in length")
+    rows = lengths.pop() if lengths else 1
+    if rows > MATERIALIZE_LIMIT:
+        return Sized(rows, "formatlist()")
+    return [
+        _format([args[0], *(a[row] if isinstance(a, (list, tuple)) else a for a in args[1:])], files)
+        for row in range(rows)
+    ]
+
+
+@takes(1, None)
+def _setproduct(args: list[Any], files: Files) -> Any:
+    lists = [_need_list(a, "setproduct") for a in args]
+    size = math.prod(len(a) for a in lists)
+    if size > MATERIALIZE_LIMIT:
+        return Sized(size, "setproduct()")
+    rows: list[list[Any]] = [[]]
+    for values in lists:
+        rows = [[*row, value] for row in rows for value in values]
+    return rows
+
+
+@takes(1)
+def _sum(args: list[Any], files: Files) -> Any:
+    values = _need_list(args[0], "sum")
+    if not values:
+        raise EvalError("sum() needs a non-empty list")
+    return whole(bounded_number(math.fsum(_need_number(v, "sum") for v in values)))
+
+
+@takes(1)
+def _ceil(args: list[Any], files: Files) -> Any:
+    number = _need_number(args[0], "ceil")
+    return whole(math.ceil(number)) if math.isfinite(number) else number
+
+
+@takes(1)
+def _floor(args: list[Any], files: Files) -> Any:
+    number = _need_number(args[0], "floor")
+    return whole(math.floor(number)) if math.isfinite(number) else number
+
+
+@takes(2)
+def _pow(args: list[Any], files: Files) -> Any:
+    base, exponent = _need_number(args[0], "pow"), _need_number(args[1], "pow")
+    try:
+        return whole(bounded_number(math.pow(base, exponent)))
+    except (OverflowError, ValueError):
+        raise EvalError("pow(): the result is not a number ddblint can hold") from None
+
+
+@takes(2)
+def _parseint(args: list[Any], files: Files) -> Any:
+    text, base = _need_string(args[0], "parseint"), _need_whole(args[1], "parseint")
+    if not 2 <= base <= 36 or len(text) > 64:
+        raise EvalError("parseint(): ddblint reads bases 2 to 36, and up to 64 digits")
+    try:
+        return int(text, base)
+    except ValueError:
+        raise EvalError(f"parseint(): {text!r} is not a base-{base} number") from None
+
+
+@takes(1, None)
+def _setunion(args: list[Any], files: Files) -> Any:
+    return _as_set(e for a in args for e in _need_list(a, "setunion"))
+
+
+@takes(1, None)
+def _setintersection(args: list[Any], files: Files) -> Any:
+    first, *rest = (list(_as_set(_need_list(a, "setintersection"))) for a in args)
+    return TfSet(e for e in first if all(e in other for other in rest))
+
+
+@takes(2)
+def _setsubtract(args: list[Any], files: Files) -> Any:
+    first, second = _as_set(_need_list(args[0], "setsubtract")), list(_as_set(_need_list(args[1], "setsubtract")))
+    return TfSet(e for e in first if e not in second)
+
+
+@takes(3)
+def _slice(args: list[Any], files: Files) -> Any:
+    values = _need_list(args[0], "slice")
+    start, end = _need_whole(args[1], "slice"), _need_whole(args[2], "slice")
+    if not 0 <= start <= end <= len(values):
+        raise EvalError(f"slice(): indexes {start} to {end} do not fit a list of {len(values)}")
+    return values[start:end]
+
+
+@takes(1)
+def _sort(args: list[Any], files: Files) -> Any:
+    values = _need_list(args[0], "sort")
+    if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
+        raise EvalError("sort() needs a list of strings")
+    return sorted(to_string(v) for v in values)
+
+
+@takes(1)
+def _reverse(args: list[Any], files: Files) -> Any:
+    return list(reversed(_need_list(args[0], "reverse")))
+
+
+@takes(1)
+def _compact(args: list[Any], files: Files) -> Any:
+    return [v for v in _need_list(args[0], "compact") if v is not None and v != ""]
+
+
+@takes(1)
+def _abspath(args: list[Any], files: Files) -> Any:
+    return os.path.abspath(_need_string(args[0], "abspath"))
+
+
+@takes(2)
+def _startswith(args: list[Any], files: Files) -> Any:
+    return _need_string(args[0], "startswith").startswith(_need_string(args[1], "startswith"))
+
+
+@takes(2)
+def _endswith(args: list[Any], files: Files) -> Any:
+    return _need_string(args[0], "endswith").endswith(_need_string(args[1], "endswith"))
+
+
+@takes(2)
+def _trimprefix(args: list[Any], files: Files) -> Any:
+    return _need_string(args[0], "trimprefix").removeprefix(_need_string(args[1], "trimprefix"))
+
+
 FUNCTIONS: dict[str, Function] = {
     "file": _file,
     "fileexists": _fileexists,
@@ -641,6 +783,24 @@ FUNCTIONS: dict[str, Function] = {
     "basename": _basename,
     "trimsuffix": _trimsuffix,
     "substr": _substr,
+    "formatlist": _formatlist,
+    "setproduct": _setproduct,
+    "sum": _sum,
+    "ceil": _ceil,
+    "floor": _floor,
+    "pow": _pow,
+    "parseint": _parseint,
+    "setunion": _setunion,
+    "setintersection": _setintersection,
+    "setsubtract": _setsubtract,
+    "slice": _slice,
+    "sort": _sort,
+    "reverse": _reverse,
+    "compact": _compact,
+    "abspath": _abspath,
+    "startswith": _startswith,
+    "endswith": _endswith,
+    "trimprefix": _trimprefix,
 }
 
 # Functions whose result is a data set read from disk: they make an item set "data-driven".
@@ -649,7 +809,7 @@ DATA_READERS = {"file", "fileset", "templatefile", "jsondecode", "csvdecode", "y
 SIZE_ONLY = {"length", "keys", "toset", "tolist", "tomap", "values", "merge", "concat", "flatten"}
 ARGUMENT_ERRORS_ALLOWED = {"try", "can"}
 # Functions whose result copies every part of their arguments (shared parts once per occurrence).
-EXPANDING = {"jsonencode", "flatten", "format", "join", "csvdecode", "yamldecode"}
+EXPANDING = {"jsonencode", "flatten", "format", "formatlist", "setproduct", "join", "csvdecode", "yamldecode"}
 
 
 def call(name: str, args: list[Any], files: Files) -> Any:
