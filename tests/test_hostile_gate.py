@@ -123,3 +123,26 @@ def test_a_resource_with_the_wrong_number_of_labels_is_a_finding_and_hides_nothi
         "a `resource` block takes type and name as labels; this one has 3 labels",
     ]
     assert "DDB001" in {f.rule_id for f in result.findings}
+
+
+def test_a_fan_out_too_costly_to_evaluate_is_unbounded_not_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module fanned out over many instances of many items runs the root's budget out part-way; it still gates."""
+    from ddblint.evaluate import expressions
+
+    monkeypatch.setattr(expressions, "CHARACTER_BUDGET", 20_000)
+    (tmp_path / "app" / "m").mkdir(parents=True)
+    directory = module(
+        tmp_path,
+        {
+            "main.tf": 'module "m" {\n  source   = "./m"\n  for_each = { for i in range(100) : "a${i}" => i }\n'
+            "  x        = each.key\n}\n",
+            "m/main.tf": 'variable "x" {}\nresource "aws_dynamodb_table_item" "i" {\n'
+            '  for_each   = { for i in range(200) : "k${i}" => i }\n  table_name = "t"\n  hash_key   = "pk"\n'
+            '  item       = jsonencode({ pk = { S = "${var.x}-${each.key}" } })\n}\n',
+        },
+    )
+    found = run(directory, jobs=1).findings
+    assert [f.rule_id for f in found] == ["DDB003"]
+    assert "too costly to evaluate" in found[0].message

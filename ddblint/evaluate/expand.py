@@ -563,7 +563,12 @@ def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
     if fan.exact is not None and fan.exact > listed and exact is not None:
         # More module instances than were expanded: scale by the average.
         exact = upper = round(exact * fan.exact / listed)
-    return replace(item_set.total, exact=exact, upper=upper)
+    unbounded = [c for c in counts if c.upper is None]
+    if not unbounded:
+        return replace(item_set.total, exact=exact, upper=upper)
+    # Why some instances have no count (a budget ran out, a variable has no value) is why the total has none.
+    reason = unbounded[0]
+    return replace(item_set.total, exact=None, upper=None, unknown=reason.unknown, external=reason.external)
 
 
 def _loads(root: str, item_sets: list[ItemSet]) -> list[TableLoad]:

@@ -20,6 +20,7 @@ from typing import Any
 from ddblint.config.settings import DEFAULT_MAX_BYTES
 from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EXPANDING, call, failed
 from ddblint.evaluate.values import (
+    BUDGET_EXCEEDED,
     EvalError,
     Sized,
     TfSet,
@@ -211,7 +212,7 @@ class Evaluator:
         try:
             return self._final(self.eval(expr))
         except BudgetExceeded:
-            return Unknown("too costly to evaluate (step or string budget exceeded)")
+            return Unknown(BUDGET_EXCEEDED)
         except RecursionError:
             return Unknown("nests too deeply to evaluate")
         except EvalError as exc:

@@ -33,6 +33,10 @@ class EvalError(Exception):
     """A value an expression cannot be given, as Terraform would refuse it; becomes an Unknown."""
 
 
+# Why a value is unknown when computing it would cost more than a run allows.
+BUDGET_EXCEEDED = "too costly to evaluate (step or string budget exceeded)"
+
+
 @dataclass(frozen=True, slots=True)
 class Unknown:
     """A value ddblint cannot know before ``terraform apply`` (or chose not to compute).

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet
+from ddblint.evaluate.values import BUDGET_EXCEEDED
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import counting_line
 
 
 @rule("DDB003")
 def unbounded_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
-    """Only values Terraform alone can know count; what ddblint cannot evaluate is not a finding."""
+    """Only values Terraform alone can know count; what ddblint cannot evaluate is not a finding.
+
+    Except a count too costly to evaluate: a set that large (a module fanned out a
+    thousand times over two thousand items each) would otherwise pass unjudged.
+    """
     total = item_set.total
-    if total.bounded or not total.external:
+    if total.bounded or not (total.external or BUDGET_EXCEEDED in total.unknown):
         return
     message = f"`{item_set.address}` has no bound on its item count ({total.via}): {total.unknown}."
     identity = f"{item_set.address}|{total.via}"
