@@ -18,7 +18,7 @@ from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.evaluate.values import Unknown
 from ddblint.result import Result
-from ddblint.safe_yaml import UnsafeYaml, load_yaml
+from ddblint.untrusted.safe_yaml import UnsafeYaml, load_yaml
 
 TABLE = """\
 resource "aws_dynamodb_table" "t" {

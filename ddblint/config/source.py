@@ -4,7 +4,7 @@ From each target, ddblint looks upwards, directory by directory, up to the
 repository root (the directory holding ``.git``; the filesystem root outside a
 repository). In each directory it takes, in this order, ``.ddblint.yaml``,
 ``.ddblint.yml``, or ``pyproject.toml`` when it has a ``[tool.ddblint]`` table;
-the nearest wins. YAML is read with :func:`ddblint.safe_yaml.load_yaml`, which
+the nearest wins. YAML is read with :func:`ddblint.untrusted.safe_yaml.load_yaml`, which
 refuses alias bombs; TOML with ``tomllib`` (``tomli`` before Python 3.11).
 """
 
@@ -16,9 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.reading import read_regular
 from ddblint.repo_paths import directories_up
-from ddblint.safe_yaml import UnsafeYaml, load_yaml
+from ddblint.untrusted.reading import read_regular
+from ddblint.untrusted.safe_yaml import UnsafeYaml, load_yaml
 
 CONFIG_NAMES = (".ddblint.yaml", ".ddblint.yml")
 PYPROJECT = "pyproject.toml"
@@ -194,7 +194,7 @@ def _toml_lines(text: str) -> tuple[dict[Key, int], int]:
     tomllib keeps no positions, so this reads the text line by line; keys inside
     inline tables get the line of the key that opens them.
     """
-    from ddblint.safe_regex import compile_re2
+    from ddblint.untrusted.safe_regex import compile_re2
 
     header_re, key_re = compile_re2(_TOML_HEADER_RE), compile_re2(_TOML_KEY_RE)
     lines: dict[Key, int] = {}

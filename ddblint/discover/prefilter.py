@@ -21,7 +21,7 @@ from ddblint.config.settings import Settings
 from ddblint.discover.callers import find_callers
 from ddblint.discover.files import Discovery
 from ddblint.discover.graph import reachable, root_modules
-from ddblint.reading import read_regular
+from ddblint.untrusted.reading import read_regular
 
 ITEM_MARKER = b"aws_dynamodb_table_item"
 TABLE_MARKER = b'aws_dynamodb_table"'  # `resource "aws_dynamodb_table" "x"` and the JSON form

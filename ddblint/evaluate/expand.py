@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ddblint import safe_json
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
@@ -35,6 +34,7 @@ from ddblint.evaluate.values import (
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
 from ddblint.parse.syntax import Block, Call, Literal, TupleExpr, literal_string
 from ddblint.problems import ParseProblem
+from ddblint.untrusted import safe_json
 
 # Why a variable of an open root (see analyse_root) is unknown; also how an item set's count says so.
 UNSEARCHED_CALLER = "a caller ddblint did not look for may set it"

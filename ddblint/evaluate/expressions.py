@@ -54,7 +54,7 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
 )
-from ddblint.reading import NotRegularFile, read_regular
+from ddblint.untrusted.reading import NotRegularFile, read_regular
 
 STEP_BUDGET = 2_000_000
 # What one root module's evaluation may build, in characters of strings (a list element counts
@@ -144,7 +144,7 @@ class FileGateway:
 
 
 def _read_regular_file(real: str, shown: str, max_bytes: int) -> str | Unknown:
-    """A data file's text; a named pipe or device is not read (:func:`ddblint.reading.read_regular`)."""
+    """A data file's text; a named pipe or device is not read (:func:`ddblint.untrusted.reading.read_regular`)."""
     try:
         data = read_regular(real, max_bytes)
     except NotRegularFile:

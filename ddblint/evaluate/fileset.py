@@ -53,7 +53,7 @@ def match_files(directory: str, pattern: str) -> list[str] | None:
 
 def compile_pattern(pattern: str) -> Any:
     """An RE2 pattern that fully matches the paths (``/`` written as NUL) the glob matches."""
-    from ddblint.safe_regex import RegexError, compile_re2
+    from ddblint.untrusted.safe_regex import RegexError, compile_re2
 
     if _SEPARATOR in pattern:
         raise PatternError("a pattern cannot hold a NUL character")

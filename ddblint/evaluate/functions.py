@@ -121,7 +121,7 @@ def _templatefile(args: list[Any], files: Files) -> Any:
 
 @takes(1)
 def _jsondecode(args: list[Any], files: Files) -> Any:
-    from ddblint import safe_json
+    from ddblint.untrusted import safe_json
 
     try:
         return safe_json.loads(_need_string(args[0], "jsondecode"))
@@ -151,7 +151,7 @@ def _csvdecode(args: list[Any], files: Files) -> Any:
 
 @takes(1)
 def _yamldecode(args: list[Any], files: Files) -> Any:
-    from ddblint.safe_yaml import UnsafeYaml, load_yaml
+    from ddblint.untrusted.safe_yaml import UnsafeYaml, load_yaml
 
     try:
         return _as_terraform_value(load_yaml(_need_string(args[0], "yamldecode")))
@@ -416,7 +416,7 @@ def _upper(args: list[Any], files: Files) -> Any:
 def _replace(args: list[Any], files: Files) -> Any:
     text, old, new = (_need_string(a, "replace") for a in args[:3])
     if len(old) > 2 and old.startswith("/") and old.endswith("/"):
-        from ddblint.safe_regex import RegexError, substitute
+        from ddblint.untrusted.safe_regex import RegexError, substitute
 
         try:
             return substitute(old[1:-1], new, text)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
 from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string
-from ddblint.safe_regex import compile_re2
+from ddblint.untrusted.safe_regex import compile_re2
 
 if TYPE_CHECKING:
     from ddblint.model.module import Resource

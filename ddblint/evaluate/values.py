@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ddblint.numbers import bounded_number, number_from_digits, whole_number
+from ddblint.untrusted.numbers import bounded_number, number_from_digits, whole_number
 
 __all__ = [
     "EvalError",

@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ddblint import safe_json
 from ddblint.atomic import atomic_writer
 from ddblint.findings import Finding
-from ddblint.reading import read_regular
+from ddblint.untrusted import safe_json
+from ddblint.untrusted.reading import read_regular
 
 MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a baseline of a million findings is about 300 MB
 

@@ -12,7 +12,6 @@ import re
 import sys
 from typing import Any
 
-from ddblint.numbers import number_from_digits
 from ddblint.parse.syntax import (
     Attribute,
     BinaryOp,
@@ -36,6 +35,7 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
 )
+from ddblint.untrusted.numbers import number_from_digits
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)

@@ -16,9 +16,9 @@ import json
 import re
 from typing import Any
 
-from ddblint import safe_json
 from ddblint.parse.hcl import HclSyntaxError, template_from_text
 from ddblint.parse.syntax import Attribute, Block, Expr, Literal, ObjectExpr, Position, TupleExpr
+from ddblint.untrusted import safe_json
 
 _NESTED_BLOCKS = {"lifecycle", "attribute", "global_secondary_index", "local_secondary_index", "ttl"}
 _LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1, "locals": 0}

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ddblint import safe_json
-from ddblint.reading import read_regular
+from ddblint.untrusted import safe_json
+from ddblint.untrusted.reading import read_regular
 
 ITEM_TYPE = "aws_dynamodb_table_item"
 STATE_VERSION = 4

@@ -2,7 +2,7 @@
 
 ``json.loads`` raises ``ValueError`` for an integer past 4,300 digits and
 ``RecursionError`` for arrays nested a hundred thousand deep; both would end a
-run. Here they are a huge number (kept as infinity, see :mod:`ddblint.numbers`)
+run. Here they are a huge number (kept as infinity, see :mod:`ddblint.untrusted.numbers`)
 and a :class:`json.JSONDecodeError`, which every caller already handles.
 """
 
@@ -13,7 +13,7 @@ import json.scanner
 from collections.abc import Callable
 from typing import Any
 
-from ddblint.numbers import number_from_digits
+from ddblint.untrusted.numbers import number_from_digits
 
 Pairs = list[tuple[str, Any]]
 
