@@ -106,8 +106,9 @@ def hcl2_parser() -> Any:
         grammar = linewise_heredocs(handle.read())
     # python-hcl2's own grammar and post-lexer, but without position propagation
     # (see ddblint.parse.hcl._edge_token).
-    return _tables_parser(grammar, PostLexer) or _kept(
-        Lark(grammar, parser="lalr", propagate_positions=False, postlex=PostLexer()), grammar
+    tables = parser_tables_path(grammar)
+    return _tables_parser(tables, grammar, PostLexer) or _kept(
+        Lark(grammar, parser="lalr", propagate_positions=False, postlex=PostLexer()), tables, grammar
     )
 
 
@@ -149,7 +150,7 @@ def parser_tables_path(grammar: str) -> str | None:
     return os.path.join(directory, f"hcl2-{key}.tables")
 
 
-def _tables_parser(grammar: str, postlex: type) -> Any:
+def _tables_parser(path: str | None, grammar: str, postlex: type) -> Any:
     """The parser rebuilt from kept tables, or None when there are none (or they are not ours).
 
     The file is ``marshal`` data of Lark's own serialised form: dictionaries, lists,
@@ -160,7 +161,6 @@ def _tables_parser(grammar: str, postlex: type) -> Any:
 
     from lark import Lark
 
-    path = parser_tables_path(grammar)
     if path is None or not os.path.isfile(path):
         return None
     try:
@@ -173,14 +173,13 @@ def _tables_parser(grammar: str, postlex: type) -> Any:
         return None
 
 
-def _kept(parser: Any, grammar: str) -> Any:
+def _kept(parser: Any, path: str | None, grammar: str) -> Any:
     """Keep ``parser``'s tables for the next run (best effort), and return it."""
     import marshal
 
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    path = parser_tables_path(grammar)
     if path is None:
         return parser
     data, memo = parser.memo_serialize([TerminalDef, Rule])
