@@ -195,17 +195,28 @@ class Secret:
     text: str = field(repr=False)
 
 
-def item_set_secrets(resource: Resource, values: Iterable[tuple[Any, object]]) -> tuple[tuple[Any, Secret], ...]:
+def item_set_secrets(
+    resource: Resource, values: Iterable[tuple[Any, object, str | None]]
+) -> tuple[tuple[Any, Secret], ...]:
     """Every secret of an item set with the instance key it was seen in.
 
-    ``values`` are the evaluated items, as (instance key, decoded item). Literals
-    of the ``item`` expression that no evaluated instance shows (because the item
-    as a whole is unknown) come last, keyed :data:`IN_SOURCE`.
+    ``values`` are the evaluated items, as (instance key, decoded item, the JSON
+    text it was decoded from). Literals of the ``item`` expression that no
+    evaluated instance shows (because the item as a whole is unknown) come last,
+    keyed :data:`IN_SOURCE`. An item written as one literal text that an instance
+    was decoded from shows all its secrets in that instance: it is not decoded again.
     """
-    found = [(key, secret) for key, value in values for secret in find_secrets(value)]
+    found: list[tuple[Any, Secret]] = []
+    texts: set[str | None] = set()
+    for key, value, text in values:
+        texts.add(text)
+        found.extend((key, secret) for secret in find_secrets(value))
     seen = {(secret.path, secret.text) for _, secret in found}
     item_attribute = resource.attribute("item")
     if item_attribute is not None:
+        written = _literal_text(item_attribute.expr)
+        if written is not None and written in texts:
+            return tuple(found)
         for secret in find_literal_secrets(item_attribute.expr):
             if (secret.path, secret.text) not in seen:
                 seen.add((secret.path, secret.text))
