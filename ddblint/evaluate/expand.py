@@ -433,7 +433,7 @@ def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> 
         text = None
     else:
         raw, trace = evaluate_attribute(scope, expr, each, index)
-        value, text, _ = _decode_item(raw)
+        value, text, _ = _decode_item(raw, scope.encoded_json)
     if not isinstance(value, dict):
         return None
     keys = [resource.attribute(name) for name in ("hash_key", "range_key")]
@@ -461,19 +461,26 @@ def _evaluate_items(
                 nondeterministic.append(source)
         hash_key = evaluate_attribute(scope, hash_attr.expr, each, count_index)[0] if hash_attr else None
         range_key = evaluate_attribute(scope, range_attr.expr, each, count_index)[0] if range_attr else None
-        decoded, text, error = _decode_item(item_value)
+        decoded, text, error = _decode_item(item_value, scope.encoded_json)
         evaluated.append(ItemInstance(key, decoded, hash_key, range_key, tuple(trace.nondeterministic), text, error))
     return evaluated, nondeterministic
 
 
-def _decode_item(value: Any) -> tuple[Any, str | None, str]:
-    """The item attribute is a JSON string; decode it, keeping the text and any error."""
+def _decode_item(value: Any, encoded: dict[str, Any]) -> tuple[Any, str | None, str]:
+    """The item attribute is a JSON string: the item it holds, the text, and why it holds none.
+
+    A text ``jsonencode`` made in the item's module instance (``encoded``) is the
+    value it was made from, as decoding would give it; any other text, a heredoc
+    or a string from a file, is decoded here, once.
+    """
     if isinstance(value, Unknown):
         return value, None, ""
     if isinstance(value, dict):  # not a string at all: Terraform would reject it
         return None, None, "item must be a JSON string (wrap the object in jsonencode())"
     if not isinstance(value, str):
         return None, None, f"item must be a JSON string, got {type(value).__name__}"
+    if value in encoded:
+        return encoded[value], value, ""
     try:
         return safe_json.loads(value), value, ""
     except json.JSONDecodeError as exc:
@@ -528,7 +535,7 @@ def _with_table(item_set: ItemSet, table: Table | None, label: str) -> ItemSet:
 
 
 def _with_secrets(item_set: ItemSet) -> ItemSet:
-    found = item_set_secrets(item_set.resource, ((i.key, i.value) for i in item_set.instances))
+    found = item_set_secrets(item_set.resource, ((i.key, i.value, i.text) for i in item_set.instances))
     return replace(item_set, secrets=found) if found else item_set
 
 

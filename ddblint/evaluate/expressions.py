@@ -169,6 +169,9 @@ class ModuleScope:
     # One Unknown per attribute of a resource, data source or module output, shared by every
     # evaluation in this instance: an item set of 20,000 items refers to its table 20,000 times.
     references: dict[tuple[str, str, str, str], Unknown] = field(default_factory=dict)
+    # What ``jsonencode`` made in this instance: text -> the value decoding the text would give.
+    # An item whose text is here is taken as that value, never decoded.
+    encoded_json: dict[str, Any] = field(default_factory=dict)
 
 
 class _Namespace:
@@ -619,6 +622,9 @@ class _FilesForEvaluator:
         shown = os.path.normpath(path).replace(os.sep, "/")
         if shown not in trace.data_files:
             trace.data_files.append(shown)
+
+    def note_json(self, text: str, value: object) -> None:
+        self._evaluator.scope.encoded_json[text] = value
 
     def render(self, template_text: str, variables: dict[str, Any]) -> Any:
         from ddblint.parse.hcl import HclSyntaxError, template_from_text

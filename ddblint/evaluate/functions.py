@@ -33,6 +33,7 @@ from ddblint.evaluate.values import (
     Unknown,
     bounded_number,
     contains_unknown,
+    encode_json,
     first_unknown,
     size_of,
     to_json,
@@ -62,6 +63,9 @@ class Files(Protocol):
     def glob(self, directory: str, pattern: str) -> list[str] | Unknown: ...
 
     def note_data_file(self, path: str, via: str) -> None: ...
+
+    def note_json(self, text: str, value: object) -> None:
+        """``jsonencode`` made ``text`` from ``value`` (as decoding ``text`` would give it)."""
 
     def render(self, template_text: str, variables: dict[str, Any]) -> Any: ...
 
@@ -134,7 +138,9 @@ def _jsonencode(args: list[Any], files: Files) -> Any:
     unknown = contains_unknown(args[0])
     if unknown is not None:
         return unknown
-    return to_json(args[0])
+    text, value = encode_json(args[0])
+    files.note_json(text, value)
+    return text
 
 
 @takes(1)

@@ -144,22 +144,54 @@ def to_json(value: Any) -> str:
     Raises :class:`NotJsonable` for what Terraform could not encode either, so
     the caller makes that expression unknown rather than the run fail.
     """
-    return json.dumps(_plain(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return encode_json(value)[0]
 
 
-def _plain(value: Any) -> Any:
+# Past this many bits an integer may have more digits than decoding keeps as a number (see number_from_digits).
+_DECODED_INTEGER_BITS = 996
+
+
+def encode_json(value: Any) -> tuple[str, Any]:
+    """:func:`to_json`'s text, and the value decoding that text gives back, found without decoding it.
+
+    The second part is what :func:`ddblint.untrusted.safe_json.loads` makes of the
+    text: objects with their keys in sorted order, lists for tuples and sets,
+    whole floats as ints. An item written ``jsonencode({...})`` reaches the rules
+    as this value, so its text is never decoded. Only an integer too long for
+    decoding to keep (it becomes infinity there) sends the text through the decoder.
+    """
+    long_integers: list[int] = []
+    plain = _plain(value, long_integers)
+    text = json.dumps(plain, separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    if long_integers:
+        from ddblint.untrusted import safe_json
+
+        return text, safe_json.loads(text)
+    return text, plain
+
+
+def _plain(value: Any, long_integers: list[int]) -> Any:
+    """``value`` as JSON data: sorted string keys, lists, finite numbers; collects integers too long to decode."""
     if isinstance(value, float):
         if not math.isfinite(value):
             raise NotJsonable(f"{value} has no JSON form")
         return int(value) if value.is_integer() and abs(value) < 1e16 else value
     if isinstance(value, dict):
-        return {to_string(k): _plain(v) for k, v in value.items()}
+        converted = {to_string(k): _plain(v, long_integers) for k, v in value.items()}
+        return dict(sorted(converted.items(), key=_pair_key)) if len(converted) > 1 else converted
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [_plain(v, long_integers) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _DECODED_INTEGER_BITS:
+        long_integers.append(value)
+        return value
     if value is None or isinstance(value, (str, int)):
         return value
     unknown = contains_unknown(value)
     raise NotJsonable(unknown.reason if unknown is not None else f"a {type_name(value)} has no JSON form")
+
+
+def _pair_key(pair: tuple[str, Any]) -> str:
+    return pair[0]
 
 
 def type_name(value: Any) -> str:
