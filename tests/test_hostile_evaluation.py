@@ -29,7 +29,10 @@ class NoFiles:
     def glob(self, directory: str, pattern: str) -> list[str] | Unknown:
         return []
 
-    def note_data_file(self, path: str, via: str) -> None:
+    def note_data_file(self, path: str) -> None:
+        pass
+
+    def note_json(self, text: str, value: object) -> None:
         pass
 
     def render(self, template_text: str, variables: dict[str, Any]) -> Any:

@@ -617,7 +617,7 @@ class _FilesForEvaluator:
             return real
         return self._evaluator.scope.gateway.glob(real, pattern)
 
-    def note_data_file(self, path: str, via: str) -> None:
+    def note_data_file(self, path: str) -> None:
         trace = self._evaluator.trace
         shown = os.path.normpath(path).replace(os.sep, "/")
         if shown not in trace.data_files:

@@ -62,7 +62,7 @@ class Files(Protocol):
 
     def glob(self, directory: str, pattern: str) -> list[str] | Unknown: ...
 
-    def note_data_file(self, path: str, via: str) -> None: ...
+    def note_data_file(self, path: str) -> None: ...
 
     def note_json(self, text: str, value: object) -> None:
         """``jsonencode`` made ``text`` from ``value`` (as decoding ``text`` would give it)."""
@@ -93,7 +93,7 @@ def _need_string(value: Any, name: str) -> str:
 @takes(1)
 def _file(args: list[Any], files: Files) -> Any:
     path = _need_string(args[0], "file")
-    files.note_data_file(path, "file")
+    files.note_data_file(path)
     return files.read(path)
 
 
@@ -105,7 +105,7 @@ def _fileexists(args: list[Any], files: Files) -> Any:
 @takes(2)
 def _fileset(args: list[Any], files: Files) -> Any:
     directory = _need_string(args[0], "fileset")
-    files.note_data_file(directory, "fileset")
+    files.note_data_file(directory)
     found = files.glob(directory, _need_string(args[1], "fileset"))
     return found if isinstance(found, Unknown) else TfSet(sorted(found))
 
@@ -113,7 +113,7 @@ def _fileset(args: list[Any], files: Files) -> Any:
 @takes(2)
 def _templatefile(args: list[Any], files: Files) -> Any:
     path = _need_string(args[0], "templatefile")
-    files.note_data_file(path, "templatefile")
+    files.note_data_file(path)
     text = files.read(path)
     if isinstance(text, Unknown):
         return text
