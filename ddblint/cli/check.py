@@ -119,7 +119,7 @@ def check(
     ] = Color.auto,
 ) -> int:
     """Lint Terraform files for aws_dynamodb_table_item misuse."""
-    from ddblint.config.effective import CommandLine, describe, effective_settings, with_baseline
+    from ddblint.config.effective import CommandLine, describe, effective_settings, without_baseline
     from ddblint.config.source import ConfigError
     from ddblint.discover.files import UsageError
     from ddblint.filter.baseline import BaselineError
@@ -153,7 +153,7 @@ def check(
         sys.stdout.write(describe(effective))
         return EXIT_OK
     if write_baseline is not None:
-        effective = with_baseline(effective, None)
+        effective = without_baseline(effective)
     settings = effective.settings
     if cache_note and not quiet:
         sys.stderr.write(cache_note)

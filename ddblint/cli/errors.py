@@ -17,10 +17,9 @@ def fail(message: str) -> int:
     return EXIT_ERROR
 
 
-def report_internal_error(exc: BaseException, debug: bool, where: str = "") -> int:
-    place = f" while linting {where}" if where else ""
+def report_internal_error(exc: BaseException, debug: bool) -> int:
     sys.stderr.write(
-        f"ddblint: internal error{plain(place)}: {type(exc).__name__}: {plain(str(exc))}\n"
+        f"ddblint: internal error: {type(exc).__name__}: {plain(str(exc))}\n"
         "This is a bug in ddblint; please report it. Run with --debug for the traceback.\n"
     )
     if debug:

@@ -263,6 +263,6 @@ def rebase_glob(pattern: str, from_dir: str, to_dir: str) -> tuple[str, ...]:
     return ("/".join(segments),) if segments else ()
 
 
-def with_baseline(effective: Effective, baseline: str | None) -> Effective:
-    """The same settings with another baseline (None: none), e.g. while writing a new one."""
-    return replace(effective, settings=replace(effective.settings, baseline=baseline))
+def without_baseline(effective: Effective) -> Effective:
+    """The same settings with no baseline: a new baseline records every finding, none hidden by the old one."""
+    return replace(effective, settings=replace(effective.settings, baseline=None))

@@ -333,13 +333,14 @@ def _describe_origin(meta: str, source: str, trace: Trace) -> str:
 
 
 _WHITESPACE = re.compile(r"\s+")
+_ONE_LINE_CHARS = 80  # what a message quotes of source text
 
 
-def one_line(source: str, limit: int = 80) -> str:
+def one_line(source: str) -> str:
     """Source text as a message shows it: on one line (a ``for_each`` written over three lines
     is not three lines of output), shortened where long."""
     flat = _WHITESPACE.sub(" ", source).strip()
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+    return flat if len(flat) <= _ONE_LINE_CHARS else flat[: _ONE_LINE_CHARS - 3] + "..."
 
 
 def root_tables(module: Module, scan_root: str, max_bytes: int) -> list[Table]:

@@ -32,7 +32,7 @@ def too_many_items(load: TableLoad, options: TooManyItemsOptions) -> Iterator[Hi
     total = sum(amount for _, amount in counted if amount is not None)
     if total <= limit:
         return
-    biggest, biggest_amount = max(counted, key=lambda pair: pair[1] or 0)
+    biggest, _ = max(counted, key=lambda pair: pair[1] or 0)
     exact = all(s.total.exact is not None for s, _ in counted)
     amount = f"{total:,} items" if exact else f"up to {total:,} items"
     if len(counted) == 1:
