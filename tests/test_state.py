@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from ddblint.cli import main
-from ddblint.state.read import ITEM_TYPE, StateFileError, read_state
+from ddblint.model.module import ITEM_TYPE
+from ddblint.state.read import StateFileError, read_state
 from ddblint.state.report import bar, state_findings
 
 STATE_DATA = Path(__file__).resolve().parent / "data" / "state"

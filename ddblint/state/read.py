@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ddblint.model.module import ITEM_TYPE
 from ddblint.untrusted import safe_json
 from ddblint.untrusted.reading import read_regular
 
-ITEM_TYPE = "aws_dynamodb_table_item"
 STATE_VERSION = 4
 SHOW_JSON_MAJOR = "1"
 UNKNOWN_TABLE = "(known after apply)"
