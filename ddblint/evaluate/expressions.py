@@ -163,15 +163,15 @@ class ModuleScope:
     module_address: str
     root_dir: str
     gateway: FileGateway
-    variables: dict[str, tuple[Any, Trace]]
-    locals: dict[str, tuple[Any, Trace]] = field(default_factory=dict)
+    variables: dict[str, tuple[object, Trace]]
+    locals: dict[str, tuple[object, Trace]] = field(default_factory=dict)
     locals_in_progress: list[str] = field(default_factory=list)
     # One Unknown per attribute of a resource, data source or module output, shared by every
     # evaluation in this instance: an item set of 20,000 items refers to its table 20,000 times.
     references: dict[tuple[str, str, str, str], Unknown] = field(default_factory=dict)
     # What ``jsonencode`` made in this instance: text -> the value decoding the text would give.
     # An item whose text is here is taken as that value, never decoded.
-    encoded_json: dict[str, Any] = field(default_factory=dict)
+    encoded_json: dict[str, object] = field(default_factory=dict)
 
 
 class _Namespace:
@@ -200,17 +200,19 @@ _SENTINELS = (_Namespace, _ResourceRef)
 class Evaluator:
     """Evaluates expressions for one scope, with ``each``/``count`` bound as given."""
 
-    def __init__(self, scope: ModuleScope, each: tuple[Any, Any] | None = None, count_index: Any = None) -> None:
+    def __init__(
+        self, scope: ModuleScope, each: tuple[object, object] | None = None, count_index: object = None
+    ) -> None:
         self.scope = scope
         self.each = each
         self.count_index = count_index
         self.trace = Trace()
         self.steps = 0
-        self._env: list[dict[str, Any]] = []
+        self._env: list[dict[str, object]] = []
 
     # -- entry points -------------------------------------------------------
 
-    def evaluate(self, expr: Expr) -> Any:
+    def evaluate(self, expr: Expr) -> object:
         """Evaluate to a value or an Unknown; never raises for bad input."""
         try:
             return self._final(self.eval(expr))
@@ -221,7 +223,7 @@ class Evaluator:
         except EvalError as exc:
             return Unknown(str(exc))
 
-    def _final(self, value: Any) -> Any:
+    def _final(self, value: object) -> object:
         if isinstance(value, _ResourceRef):
             return Unknown(f"{value.address} is known only after apply", value.address)
         if isinstance(value, _Namespace):
@@ -230,7 +232,7 @@ class Evaluator:
 
     # -- the tree walk ------------------------------------------------------
 
-    def eval(self, expr: Expr) -> Any:
+    def eval(self, expr: Expr) -> object:
         self.steps += 1
         if self.steps > STEP_BUDGET:
             raise BudgetExceeded
@@ -238,7 +240,7 @@ class Evaluator:
             return expr.value
         return _EVALUATE[type(expr)](self, expr)
 
-    def _eval_template(self, expr: Template) -> Any:
+    def _eval_template(self, expr: Template) -> object:
         pieces: list[str] = []
         for part in expr.parts:
             if isinstance(part, str):
@@ -252,7 +254,7 @@ class Evaluator:
             pieces.append(to_string(value))
         return self._built("".join(pieces))
 
-    def _built(self, value: Any) -> Any:
+    def _built(self, value: object) -> object:
         """Count the characters of strings this evaluation builds: steps alone do not bound memory."""
         if isinstance(value, str):
             self.scope.gateway.spend(len(value))
@@ -260,14 +262,14 @@ class Evaluator:
             self.scope.gateway.spend(len(value) * ELEMENT_WEIGHT)
         return value
 
-    def _eval_directive(self, expr: Directive) -> Any:
+    def _eval_directive(self, expr: Directive) -> object:
         return Unknown("template directives (%{ ... }) are not evaluated by ddblint")
 
-    def _eval_tuple(self, expr: TupleExpr) -> Any:
+    def _eval_tuple(self, expr: TupleExpr) -> object:
         return [self._final(self.eval(item)) for item in expr.items]
 
-    def _eval_object(self, expr: ObjectExpr) -> Any:
-        result: dict[str, Any] = {}
+    def _eval_object(self, expr: ObjectExpr) -> object:
+        result: dict[str, object] = {}
         for key_expr, value_expr in expr.elements:
             key = self._final(self.eval(key_expr))
             if isinstance(key, Unknown):
@@ -275,10 +277,10 @@ class Evaluator:
             result[to_string(key)] = self._final(self.eval(value_expr))
         return result
 
-    def _eval_ref(self, expr: Reference) -> Any:
+    def _eval_ref(self, expr: Reference) -> object:
         return self._lookup(expr.name)
 
-    def _lookup(self, name: str) -> Any:
+    def _lookup(self, name: str) -> object:
         for frame in reversed(self._env):
             if name in frame:
                 return frame[name]
@@ -286,10 +288,10 @@ class Evaluator:
             return _Namespace(name)
         return _ResourceRef("resource", name)
 
-    def _eval_attr(self, expr: GetAttr) -> Any:
+    def _eval_attr(self, expr: GetAttr) -> object:
         return self._get(self.eval(expr.obj), expr.name)
 
-    def _get(self, obj: Any, name: str) -> Any:
+    def _get(self, obj: object, name: str) -> object:
         if isinstance(obj, _Namespace):
             return self._namespace_get(obj.name, name)
         if isinstance(obj, _ResourceRef):
@@ -302,7 +304,7 @@ class Evaluator:
             raise EvalError(f"no attribute {name!r}")
         raise EvalError(f"cannot read .{name} of a {type(obj).__name__}")
 
-    def _namespace_get(self, namespace: str, name: str) -> Any:
+    def _namespace_get(self, namespace: str, name: str) -> object:
         scope = self.scope
         if namespace == "var":
             if name not in scope.variables:
@@ -337,7 +339,7 @@ class Evaluator:
             return Unknown("terraform.workspace is chosen at run time", "terraform.workspace", external=True)
         return Unknown(f"{namespace}.{name} is not evaluated by ddblint", f"{namespace}.{name}")
 
-    def _resource_get(self, ref: _ResourceRef, name: str) -> Any:
+    def _resource_get(self, ref: _ResourceRef, name: str) -> object:
         if not ref.name:
             return _ResourceRef(ref.kind, ref.type, name)
         key = (ref.kind, ref.type, ref.name, name)
@@ -361,7 +363,7 @@ class Evaluator:
         resource = (self.scope.module_address, ref.address)
         return Unknown(f"{address} is known only after apply", address, resource=resource, external=True)
 
-    def _local(self, name: str) -> Any:
+    def _local(self, name: str) -> object:
         scope = self.scope
         if name in scope.locals:
             value, trace = scope.locals[name]
@@ -383,10 +385,10 @@ class Evaluator:
         self.trace.absorb(inner.trace)
         return value
 
-    def _eval_index(self, expr: Index) -> Any:
+    def _eval_index(self, expr: Index) -> object:
         return self._index(self.eval(expr.obj), self._final(self.eval(expr.key)))
 
-    def _index(self, obj: Any, key: Any) -> Any:
+    def _index(self, obj: object, key: object) -> object:
         if isinstance(obj, _ResourceRef):
             return obj
         unknown = first_unknown(obj, key)
@@ -408,7 +410,7 @@ class Evaluator:
             raise EvalError(f"index {index} out of range")
         raise EvalError("invalid index")
 
-    def _eval_splat(self, expr: Splat) -> Any:
+    def _eval_splat(self, expr: Splat) -> object:
         obj = self._final(self.eval(expr.obj))
         if isinstance(obj, (Unknown, Sized)):
             return obj if isinstance(obj, Unknown) else Unknown(f"{obj.what} is too large", obj.what)
@@ -425,7 +427,7 @@ class Evaluator:
             results.append(self._final(value))
         return results
 
-    def _eval_call(self, expr: Call) -> Any:
+    def _eval_call(self, expr: Call) -> object:
         name, arg_exprs, expand = expr.name, expr.args, expr.expand_last
         if name in ARGUMENT_ERRORS_ALLOWED:
             args = [self._attempt(a) for a in arg_exprs]
@@ -451,14 +453,14 @@ class Evaluator:
         if origin not in self.trace.nondeterministic:
             self.trace.nondeterministic.append(origin)
 
-    def _attempt(self, expr: Expr) -> Any:
+    def _attempt(self, expr: Expr) -> object:
         try:
             value = self._final(self.eval(expr))
         except EvalError as exc:
             return failed(str(exc))
         return value
 
-    def _eval_op(self, expr: BinaryOp) -> Any:
+    def _eval_op(self, expr: BinaryOp) -> object:
         operator, rhs_expr = expr.operator, expr.rhs
         lhs = self._final(self.eval(expr.lhs))
         if operator == "&&" and lhs is False:
@@ -494,7 +496,7 @@ class Evaluator:
             return a % b
         return {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[operator]
 
-    def _eval_not(self, expr: Not) -> Any:
+    def _eval_not(self, expr: Not) -> object:
         value = self._final(self.eval(expr.operand))
         if isinstance(value, Unknown):
             return value
@@ -502,11 +504,11 @@ class Evaluator:
             raise EvalError("! needs a boolean")
         return not value
 
-    def _eval_neg(self, expr: Negate) -> Any:
+    def _eval_neg(self, expr: Negate) -> object:
         value = self._final(self.eval(expr.operand))
         return value if isinstance(value, Unknown) else -_number(value)
 
-    def _eval_cond(self, expr: Conditional) -> Any:
+    def _eval_cond(self, expr: Conditional) -> object:
         test = self._final(self.eval(expr.test))
         if isinstance(test, Unknown):
             return self._both_branches(test, expr.then, expr.otherwise)
@@ -528,7 +530,7 @@ class Evaluator:
         bound = None if None in bounds else max(b for b in bounds if b is not None)
         return replace(test, bound=bound, resource=None)
 
-    def _eval_for(self, expr: ForExpr) -> Any:
+    def _eval_for(self, expr: ForExpr) -> object:
         key_var, value_var, key_expr, value_expr = expr.key_var, expr.value_var, expr.key, expr.value
         condition, grouped = expr.condition, expr.grouped
         collection = self._final(self.eval(expr.collection))
@@ -539,8 +541,9 @@ class Evaluator:
         pairs = _iterate(collection)
         if pairs is None:
             raise EvalError(f"cannot iterate over a {type(collection).__name__}")
-        object_result: dict[str, Any] = {}
-        list_result: list[Any] = []
+        object_result: dict[str, object] = {}
+        groups: dict[str, list[object]] = {}  # ``=> value...``: every value of a key, in order
+        list_result: list[object] = []
         for key, value in pairs:
             frame = {value_var: value}
             if key_var is not None:
@@ -562,17 +565,19 @@ class Evaluator:
                     return replace(result_key, bound=len(pairs), resource=None)
                 text = to_string(result_key)
                 if grouped:
-                    object_result.setdefault(text, []).append(item)
+                    groups.setdefault(text, []).append(item)
                 elif text in object_result:
                     raise EvalError(f"duplicate key {text!r} in a for-expression")
                 else:
                     object_result[text] = item
             finally:
                 self._env.pop()
-        return list_result if key_expr is None else object_result
+        if key_expr is None:
+            return list_result
+        return groups if grouped else object_result
 
 
-_EVALUATE: dict[type[Any], Callable[[Evaluator, Any], Any]] = {
+_EVALUATE: dict[type[object], Callable[[Evaluator, Any], object]] = {  # Any: each method takes its own node type
     Template: Evaluator._eval_template,
     Reference: Evaluator._eval_ref,
     GetAttr: Evaluator._eval_attr,
@@ -626,7 +631,7 @@ class _FilesForEvaluator:
     def note_json(self, text: str, value: object) -> None:
         self._evaluator.scope.encoded_json[text] = value
 
-    def render(self, template_text: str, variables: dict[str, Any]) -> Any:
+    def render(self, template_text: str, variables: dict[str, object]) -> object:
         from ddblint.parse.hcl import HclSyntaxError, template_from_text
 
         try:
@@ -640,7 +645,7 @@ class _FilesForEvaluator:
             self._evaluator._env.pop()
 
 
-def _iterate(collection: Any) -> list[tuple[Any, Any]] | None:
+def _iterate(collection: object) -> list[tuple[object, object]] | None:
     if isinstance(collection, dict):
         return [(k, collection[k]) for k in sorted(collection)]
     if isinstance(collection, TfSet):
@@ -650,13 +655,13 @@ def _iterate(collection: Any) -> list[tuple[Any, Any]] | None:
     return None
 
 
-def _equal(a: Any, b: Any) -> bool:
+def _equal(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     return bool(a == b)
 
 
-def _number(value: Any) -> int | float:
+def _number(value: object) -> int | float:
     number = to_number(value)
     if number is not None:
         return number
@@ -666,8 +671,8 @@ def _number(value: Any) -> int | float:
 
 
 def evaluate_attribute(
-    scope: ModuleScope, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None
-) -> tuple[Any, Trace]:
+    scope: ModuleScope, expr: Expr, each: tuple[object, object] | None = None, count_index: object = None
+) -> tuple[object, Trace]:
     """Evaluate one expression; errors become Unknowns that say what went wrong."""
     evaluator = Evaluator(scope, each, count_index)
     return evaluator.evaluate(expr), evaluator.trace

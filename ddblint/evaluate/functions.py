@@ -67,10 +67,10 @@ class Files(Protocol):
     def note_json(self, text: str, value: object) -> None:
         """``jsonencode`` made ``text`` from ``value`` (as decoding ``text`` would give it)."""
 
-    def render(self, template_text: str, variables: dict[str, Any]) -> Any: ...
+    def render(self, template_text: str, variables: dict[str, object]) -> object: ...
 
 
-Function = Callable[[list[Any], Files], Any]
+Function = Callable[[list[object], Files], object]
 ARITY: dict[Function, tuple[int, int | None]] = {}  # function -> (fewest, most) arguments; None: no most
 
 
@@ -84,26 +84,26 @@ def takes(fewest: int, most: int | None = -1) -> Callable[[Function], Function]:
     return declare
 
 
-def _need_string(value: Any, name: str) -> str:
+def _need_string(value: object, name: str) -> str:
     if isinstance(value, (str, int, float, bool)):
         return to_string(value)
     raise EvalError(f"{name}() needs a string")
 
 
 @takes(1)
-def _file(args: list[Any], files: Files) -> Any:
+def _file(args: list[object], files: Files) -> object:
     path = _need_string(args[0], "file")
     files.note_data_file(path)
     return files.read(path)
 
 
 @takes(1)
-def _fileexists(args: list[Any], files: Files) -> Any:
+def _fileexists(args: list[object], files: Files) -> object:
     return files.exists(_need_string(args[0], "fileexists"))
 
 
 @takes(2)
-def _fileset(args: list[Any], files: Files) -> Any:
+def _fileset(args: list[object], files: Files) -> object:
     directory = _need_string(args[0], "fileset")
     files.note_data_file(directory)
     found = files.glob(directory, _need_string(args[1], "fileset"))
@@ -111,7 +111,7 @@ def _fileset(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _templatefile(args: list[Any], files: Files) -> Any:
+def _templatefile(args: list[object], files: Files) -> object:
     path = _need_string(args[0], "templatefile")
     files.note_data_file(path)
     text = files.read(path)
@@ -124,7 +124,7 @@ def _templatefile(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _jsondecode(args: list[Any], files: Files) -> Any:
+def _jsondecode(args: list[object], files: Files) -> object:
     from ddblint.untrusted import safe_json
 
     try:
@@ -134,7 +134,7 @@ def _jsondecode(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _jsonencode(args: list[Any], files: Files) -> Any:
+def _jsonencode(args: list[object], files: Files) -> object:
     unknown = contains_unknown(args[0])
     if unknown is not None:
         return unknown
@@ -144,7 +144,7 @@ def _jsonencode(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _csvdecode(args: list[Any], files: Files) -> Any:
+def _csvdecode(args: list[object], files: Files) -> object:
     try:
         rows = list(csv.reader(io.StringIO(_need_string(args[0], "csvdecode"))))
     except csv.Error as exc:
@@ -156,7 +156,7 @@ def _csvdecode(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _yamldecode(args: list[Any], files: Files) -> Any:
+def _yamldecode(args: list[object], files: Files) -> object:
     from ddblint.untrusted.safe_yaml import UnsafeYaml, load_yaml
 
     try:
@@ -165,7 +165,7 @@ def _yamldecode(args: list[Any], files: Files) -> Any:
         raise EvalError(f"yamldecode(): {exc}") from None
 
 
-def _as_terraform_value(value: Any) -> Any:
+def _as_terraform_value(value: object) -> object:
     """What Terraform's ``yamldecode`` makes of YAML's other types: timestamps are strings,
     map keys are strings; ``!!binary`` and ``!!set`` have no Terraform value."""
     if isinstance(value, dict):
@@ -181,7 +181,7 @@ def _as_terraform_value(value: Any) -> Any:
     raise EvalError(f"yamldecode(): a YAML {type(value).__name__} has no Terraform value")
 
 
-def _yaml_key(key: Any) -> str:
+def _yaml_key(key: object) -> str:
     if key is None:
         return "null"
     if isinstance(key, (str, bool, int, float)):
@@ -192,8 +192,8 @@ def _yaml_key(key: Any) -> str:
 
 
 @takes(0, None)
-def _merge(args: list[Any], files: Files) -> Any:
-    merged: dict[str, Any] = {}
+def _merge(args: list[object], files: Files) -> object:
+    merged: dict[str, object] = {}
     for arg in args:
         if arg is None:
             continue
@@ -204,7 +204,7 @@ def _merge(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _keys(args: list[Any], files: Files) -> Any:
+def _keys(args: list[object], files: Files) -> object:
     value = args[0]
     if isinstance(value, Sized):
         return value
@@ -214,7 +214,7 @@ def _keys(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _values(args: list[Any], files: Files) -> Any:
+def _values(args: list[object], files: Files) -> object:
     value = args[0]
     if isinstance(value, Sized):
         return value
@@ -224,7 +224,7 @@ def _values(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _length(args: list[Any], files: Files) -> Any:
+def _length(args: list[object], files: Files) -> object:
     value = args[0]
     if isinstance(value, Sized) and not value.exact:
         return Unknown(f"size of {value.what} is only bounded", value.what, bound=value.size)
@@ -235,7 +235,7 @@ def _length(args: list[Any], files: Files) -> Any:
 
 
 @takes(1, 3)
-def _range(args: list[Any], files: Files) -> Any:
+def _range(args: list[object], files: Files) -> object:
     numbers = [_need_number(a, "range") for a in args]
     if len(numbers) == 1:
         start, stop, step = 0.0, numbers[0], 1.0
@@ -254,7 +254,7 @@ def _range(args: list[Any], files: Files) -> Any:
     return [whole(start + i * step) for i in range(count)]
 
 
-def _need_number(value: Any, name: str) -> float:
+def _need_number(value: object, name: str) -> float:
     number = to_number(value)
     if number is None:
         raise EvalError(f"{name}() needs numbers")
@@ -264,7 +264,7 @@ def _need_number(value: Any, name: str) -> float:
         return math.inf if number > 0 else -math.inf
 
 
-def _need_whole(value: Any, name: str) -> int:
+def _need_whole(value: object, name: str) -> int:
     number = whole_number(_need_number(value, name))
     if number is None:
         raise EvalError(f"{name}() needs a whole number, got {to_string(value)}")
@@ -272,13 +272,14 @@ def _need_whole(value: Any, name: str) -> int:
 
 
 @takes(1)
-def _toset(args: list[Any], files: Files) -> Any:
+def _toset(args: list[object], files: Files) -> object:
     value = args[0]
     if isinstance(value, Sized):
         return value
     if not isinstance(value, (list, tuple)):
         raise EvalError("toset() needs a list")
-    seen = without_repeats(to_string(e) if isinstance(e, (int, float, bool)) else e for e in value)
+    # Sorted when the elements compare (strings do); in their order otherwise.
+    seen: list[Any] = without_repeats(to_string(e) if isinstance(e, (int, float, bool)) else e for e in value)
     try:
         return TfSet(sorted(seen))
     except TypeError:
@@ -286,14 +287,14 @@ def _toset(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _tomap(args: list[Any], files: Files) -> Any:
+def _tomap(args: list[object], files: Files) -> object:
     if not isinstance(args[0], (dict, Sized)):
         raise EvalError("tomap() needs an object")
     return args[0]
 
 
 @takes(1)
-def _tolist(args: list[Any], files: Files) -> Any:
+def _tolist(args: list[object], files: Files) -> object:
     if isinstance(args[0], Sized):
         return args[0]
     if not isinstance(args[0], (list, tuple)):
@@ -302,10 +303,10 @@ def _tolist(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _flatten(args: list[Any], files: Files) -> Any:
-    result: list[Any] = []
+def _flatten(args: list[object], files: Files) -> object:
+    result: list[object] = []
 
-    def walk(value: Any) -> None:
+    def walk(value: list[object] | tuple[object, ...]) -> None:
         for element in value:
             if isinstance(element, (list, tuple)):
                 walk(element)
@@ -319,8 +320,8 @@ def _flatten(args: list[Any], files: Files) -> Any:
 
 
 @takes(0, None)
-def _concat(args: list[Any], files: Files) -> Any:
-    result: list[Any] = []
+def _concat(args: list[object], files: Files) -> object:
+    result: list[object] = []
     for arg in args:
         if not isinstance(arg, (list, tuple)):
             raise EvalError("concat() needs lists")
@@ -329,7 +330,7 @@ def _concat(args: list[Any], files: Files) -> Any:
 
 
 @takes(2, 3)
-def _lookup(args: list[Any], files: Files) -> Any:
+def _lookup(args: list[object], files: Files) -> object:
     mapping, key = args[0], args[1]
     if not isinstance(mapping, dict):
         raise EvalError("lookup() needs a map")
@@ -342,7 +343,7 @@ def _lookup(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _zipmap(args: list[Any], files: Files) -> Any:
+def _zipmap(args: list[object], files: Files) -> object:
     keys, values = args[0], args[1]
     if not isinstance(keys, (list, tuple)) or not isinstance(values, (list, tuple)):
         raise EvalError("zipmap() needs two lists")
@@ -367,7 +368,7 @@ def _format_size(digits: str | None) -> int | None:
 
 
 @takes(1, None)
-def _format(args: list[Any], files: Files) -> Any:
+def _format(args: list[object], files: Files) -> object:
     spec = _need_string(args[0], "format")
     values = iter(args[1:])
 
@@ -392,7 +393,7 @@ def _format(args: list[Any], files: Files) -> Any:
     return _FORMAT_RE.sub(replace, spec)
 
 
-def _format_number(value: Any, flags: str, width: int | None, precision: int | None, verb: str) -> str:
+def _format_number(value: object, flags: str, width: int | None, precision: int | None, verb: str) -> str:
     """``%d``, ``%x``, ``%f``... with the flags written once each (``%000005d`` is ``%05d``)."""
     number = _need_number(value, "format")
     spec = "%" + flags + ("" if width is None else str(width)) + ("" if precision is None else f".{precision}")
@@ -409,17 +410,17 @@ def _format_number(value: Any, flags: str, width: int | None, precision: int | N
 
 
 @takes(1)
-def _lower(args: list[Any], files: Files) -> Any:
+def _lower(args: list[object], files: Files) -> object:
     return _need_string(args[0], "lower").lower()
 
 
 @takes(1)
-def _upper(args: list[Any], files: Files) -> Any:
+def _upper(args: list[object], files: Files) -> object:
     return _need_string(args[0], "upper").upper()
 
 
 @takes(3)
-def _replace(args: list[Any], files: Files) -> Any:
+def _replace(args: list[object], files: Files) -> object:
     text, old, new = (_need_string(a, "replace") for a in args[:3])
     if len(old) > 2 and old.startswith("/") and old.endswith("/"):
         from ddblint.untrusted.safe_regex import RegexError, substitute
@@ -432,21 +433,21 @@ def _replace(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _tostring(args: list[Any], files: Files) -> Any:
+def _tostring(args: list[object], files: Files) -> object:
     if isinstance(args[0], (dict, list, tuple)):
         raise EvalError("tostring() needs a primitive")
     return None if args[0] is None else to_string(args[0])
 
 
 @takes(1)
-def _tonumber(args: list[Any], files: Files) -> Any:
+def _tonumber(args: list[object], files: Files) -> object:
     if args[0] is None:
         return None
     return whole(_need_number(args[0], "tonumber"))
 
 
 @takes(2, None)
-def _join(args: list[Any], files: Files) -> Any:
+def _join(args: list[object], files: Files) -> object:
     separator = _need_string(args[0], "join")
     items: list[str] = []
     for lst in args[1:]:
@@ -457,7 +458,7 @@ def _join(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _split(args: list[Any], files: Files) -> Any:
+def _split(args: list[object], files: Files) -> object:
     separator, text = _need_string(args[0], "split"), _need_string(args[1], "split")
     if separator:
         return text.split(separator)
@@ -467,7 +468,7 @@ def _split(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _element(args: list[Any], files: Files) -> Any:
+def _element(args: list[object], files: Files) -> object:
     lst, index = args[0], args[1]
     if not isinstance(lst, (list, tuple)) or not lst:
         raise EvalError("element() needs a non-empty list")
@@ -478,14 +479,14 @@ def _element(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _contains(args: list[Any], files: Files) -> Any:
+def _contains(args: list[object], files: Files) -> object:
     if not isinstance(args[0], (list, tuple)):
         raise EvalError("contains() needs a list")
     return args[1] in args[0]
 
 
 @takes(1, None)
-def _coalesce(args: list[Any], files: Files) -> Any:
+def _coalesce(args: list[object], files: Files) -> object:
     for arg in args:
         if arg is not None and arg != "":
             return arg
@@ -493,7 +494,7 @@ def _coalesce(args: list[Any], files: Files) -> Any:
 
 
 @takes(1, None)
-def _try(args: list[Any], files: Files) -> Any:
+def _try(args: list[object], files: Files) -> object:
     for arg in args:
         if not isinstance(arg, _Failed):
             return arg
@@ -501,7 +502,7 @@ def _try(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _can(args: list[Any], files: Files) -> Any:
+def _can(args: list[object], files: Files) -> object:
     return not isinstance(args[0], _Failed)
 
 
@@ -512,27 +513,27 @@ class _Failed:
         self.reason = reason
 
 
-def failed(reason: str) -> Any:
+def failed(reason: str) -> object:
     return _Failed(reason)
 
 
 @takes(1)
-def _trimspace(args: list[Any], files: Files) -> Any:
+def _trimspace(args: list[object], files: Files) -> object:
     return _need_string(args[0], "trimspace").strip()
 
 
 @takes(1)
-def _distinct(args: list[Any], files: Files) -> Any:
+def _distinct(args: list[object], files: Files) -> object:
     if not isinstance(args[0], (list, tuple)):
         raise EvalError("distinct() needs a list")
     return without_repeats(args[0])
 
 
-def without_repeats(values: Iterable[Any]) -> list[Any]:
+def without_repeats(values: Iterable[object]) -> list[object]:
     """First occurrences, in order. Hashable values are looked up in a set, so a long list stays linear."""
-    result: list[Any] = []
-    hashable: set[Any] = set()
-    unhashable: list[Any] = []
+    result: list[object] = []
+    hashable: set[object] = set()
+    unhashable: list[object] = []
     for value in values:
         try:
             if value in hashable:
@@ -547,27 +548,27 @@ def without_repeats(values: Iterable[Any]) -> list[Any]:
 
 
 @takes(1, None)
-def _max(args: list[Any], files: Files) -> Any:
+def _max(args: list[object], files: Files) -> object:
     return whole(max(_need_number(a, "max") for a in args))
 
 
 @takes(1, None)
-def _min(args: list[Any], files: Files) -> Any:
+def _min(args: list[object], files: Files) -> object:
     return whole(min(_need_number(a, "min") for a in args))
 
 
 @takes(1)
-def _abs(args: list[Any], files: Files) -> Any:
+def _abs(args: list[object], files: Files) -> object:
     return whole(abs(_need_number(args[0], "abs")))
 
 
 @takes(1)
-def _base64encode(args: list[Any], files: Files) -> Any:
+def _base64encode(args: list[object], files: Files) -> object:
     return base64.b64encode(utf8(_need_string(args[0], "base64encode"))).decode()
 
 
 @takes(1)
-def _base64decode(args: list[Any], files: Files) -> Any:
+def _base64decode(args: list[object], files: Files) -> object:
     try:
         return base64.b64decode(_need_string(args[0], "base64decode"), validate=True).decode()
     except (ValueError, UnicodeDecodeError):
@@ -576,43 +577,43 @@ def _base64decode(args: list[Any], files: Files) -> Any:
 
 def _hash(name: str) -> Function:
     @takes(1)
-    def digest(args: list[Any], files: Files) -> Any:
+    def digest(args: list[object], files: Files) -> object:
         return hashlib.new(name, utf8(_need_string(args[0], name))).hexdigest()
 
     return digest
 
 
 @takes(1)
-def _basename(args: list[Any], files: Files) -> Any:
+def _basename(args: list[object], files: Files) -> object:
     return os.path.basename(_need_string(args[0], "basename"))
 
 
 @takes(2)
-def _trimsuffix(args: list[Any], files: Files) -> Any:
+def _trimsuffix(args: list[object], files: Files) -> object:
     text, suffix = _need_string(args[0], "trimsuffix"), _need_string(args[1], "trimsuffix")
     return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
 
 
 @takes(3)
-def _substr(args: list[Any], files: Files) -> Any:
+def _substr(args: list[object], files: Files) -> object:
     text = _need_string(args[0], "substr")
     offset, length = _need_whole(args[1], "substr"), _need_whole(args[2], "substr")
     return text[offset:] if length < 0 else text[offset : offset + length]
 
 
-def _need_list(value: Any, name: str) -> list[Any]:
+def _need_list(value: object, name: str) -> list[object]:
     if not isinstance(value, (list, tuple)):
         raise EvalError(f"{name}() needs a list or set")
     return list(value)
 
 
-def _as_set(values: Iterable[Any]) -> TfSet:
+def _as_set(values: Iterable[object]) -> TfSet:
     """Terraform's set: elements once each, numbers compared as strings the way ``toset`` keeps them."""
     return TfSet(without_repeats(to_string(e) if isinstance(e, (int, float, bool)) else e for e in values))
 
 
 @takes(2, None)
-def _formatlist(args: list[Any], files: Files) -> Any:
+def _formatlist(args: list[object], files: Files) -> object:
     lists = [a for a in args[1:] if isinstance(a, (list, tuple))]
     lengths = {len(a) for a in lists}
     if len(lengths) > 1:
@@ -627,19 +628,19 @@ def _formatlist(args: list[Any], files: Files) -> Any:
 
 
 @takes(1, None)
-def _setproduct(args: list[Any], files: Files) -> Any:
+def _setproduct(args: list[object], files: Files) -> object:
     lists = [_need_list(a, "setproduct") for a in args]
     size = math.prod(len(a) for a in lists)
     if size > MATERIALIZE_LIMIT:
         return Sized(size, "setproduct()")
-    rows: list[list[Any]] = [[]]
+    rows: list[list[object]] = [[]]
     for values in lists:
         rows = [[*row, value] for row in rows for value in values]
     return rows
 
 
 @takes(1)
-def _sum(args: list[Any], files: Files) -> Any:
+def _sum(args: list[object], files: Files) -> object:
     values = _need_list(args[0], "sum")
     if not values:
         raise EvalError("sum() needs a non-empty list")
@@ -647,19 +648,19 @@ def _sum(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _ceil(args: list[Any], files: Files) -> Any:
+def _ceil(args: list[object], files: Files) -> object:
     number = _need_number(args[0], "ceil")
     return whole(math.ceil(number)) if math.isfinite(number) else number
 
 
 @takes(1)
-def _floor(args: list[Any], files: Files) -> Any:
+def _floor(args: list[object], files: Files) -> object:
     number = _need_number(args[0], "floor")
     return whole(math.floor(number)) if math.isfinite(number) else number
 
 
 @takes(2)
-def _pow(args: list[Any], files: Files) -> Any:
+def _pow(args: list[object], files: Files) -> object:
     base, exponent = _need_number(args[0], "pow"), _need_number(args[1], "pow")
     try:
         return whole(bounded_number(math.pow(base, exponent)))
@@ -668,7 +669,7 @@ def _pow(args: list[Any], files: Files) -> Any:
 
 
 @takes(2)
-def _parseint(args: list[Any], files: Files) -> Any:
+def _parseint(args: list[object], files: Files) -> object:
     text, base = _need_string(args[0], "parseint"), _need_whole(args[1], "parseint")
     if not 2 <= base <= 36 or len(text) > 64:
         raise EvalError("parseint(): ddblint reads bases 2 to 36, and up to 64 digits")
@@ -679,24 +680,24 @@ def _parseint(args: list[Any], files: Files) -> Any:
 
 
 @takes(1, None)
-def _setunion(args: list[Any], files: Files) -> Any:
+def _setunion(args: list[object], files: Files) -> object:
     return _as_set(e for a in args for e in _need_list(a, "setunion"))
 
 
 @takes(1, None)
-def _setintersection(args: list[Any], files: Files) -> Any:
+def _setintersection(args: list[object], files: Files) -> object:
     first, *rest = (list(_as_set(_need_list(a, "setintersection"))) for a in args)
     return TfSet(e for e in first if all(e in other for other in rest))
 
 
 @takes(2)
-def _setsubtract(args: list[Any], files: Files) -> Any:
+def _setsubtract(args: list[object], files: Files) -> object:
     first, second = _as_set(_need_list(args[0], "setsubtract")), list(_as_set(_need_list(args[1], "setsubtract")))
     return TfSet(e for e in first if e not in second)
 
 
 @takes(3)
-def _slice(args: list[Any], files: Files) -> Any:
+def _slice(args: list[object], files: Files) -> object:
     values = _need_list(args[0], "slice")
     start, end = _need_whole(args[1], "slice"), _need_whole(args[2], "slice")
     if not 0 <= start <= end <= len(values):
@@ -705,7 +706,7 @@ def _slice(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _sort(args: list[Any], files: Files) -> Any:
+def _sort(args: list[object], files: Files) -> object:
     values = _need_list(args[0], "sort")
     if not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
         raise EvalError("sort() needs a list of strings")
@@ -713,32 +714,32 @@ def _sort(args: list[Any], files: Files) -> Any:
 
 
 @takes(1)
-def _reverse(args: list[Any], files: Files) -> Any:
+def _reverse(args: list[object], files: Files) -> object:
     return list(reversed(_need_list(args[0], "reverse")))
 
 
 @takes(1)
-def _compact(args: list[Any], files: Files) -> Any:
+def _compact(args: list[object], files: Files) -> object:
     return [v for v in _need_list(args[0], "compact") if v is not None and v != ""]
 
 
 @takes(1)
-def _abspath(args: list[Any], files: Files) -> Any:
+def _abspath(args: list[object], files: Files) -> object:
     return os.path.abspath(_need_string(args[0], "abspath"))
 
 
 @takes(2)
-def _startswith(args: list[Any], files: Files) -> Any:
+def _startswith(args: list[object], files: Files) -> object:
     return _need_string(args[0], "startswith").startswith(_need_string(args[1], "startswith"))
 
 
 @takes(2)
-def _endswith(args: list[Any], files: Files) -> Any:
+def _endswith(args: list[object], files: Files) -> object:
     return _need_string(args[0], "endswith").endswith(_need_string(args[1], "endswith"))
 
 
 @takes(2)
-def _trimprefix(args: list[Any], files: Files) -> Any:
+def _trimprefix(args: list[object], files: Files) -> object:
     return _need_string(args[0], "trimprefix").removeprefix(_need_string(args[1], "trimprefix"))
 
 
@@ -818,7 +819,7 @@ ARGUMENT_ERRORS_ALLOWED = {"try", "can"}
 EXPANDING = {"jsonencode", "flatten", "format", "formatlist", "setproduct", "join", "csvdecode", "yamldecode"}
 
 
-def call(name: str, args: list[Any], files: Files) -> Any:
+def call(name: str, args: list[object], files: Files) -> object:
     """Apply a function; unknown arguments give an unknown result."""
     if name in NONDETERMINISTIC:
         return Unknown(NONDETERMINISTIC[name], f"{name}()", nondeterministic=True)

@@ -13,7 +13,6 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from ddblint.untrusted.numbers import bounded_number, number_from_digits, whole_number
 
@@ -66,7 +65,7 @@ class Unknown:
 ITERATED_ORIGINS = ("each.key", "each.value", "count.index")
 
 
-def is_iterated(value: Any) -> bool:
+def is_iterated(value: object) -> bool:
     """Whether ``value`` is what the iterated collection gives each instance of a template."""
     return isinstance(value, Unknown) and value.origin in ITERATED_ORIGINS
 
@@ -80,18 +79,18 @@ class Sized:
     exact: bool = True
 
 
-class TfSet(tuple):  # type: ignore[type-arg]
+class TfSet(tuple[object, ...]):
     """A Terraform set: ordered, duplicate-free; ``for_each`` keys are its elements."""
 
 
-def first_unknown(*values: Any) -> Unknown | None:
+def first_unknown(*values: object) -> Unknown | None:
     for value in values:
         if isinstance(value, Unknown):
             return value
     return None
 
 
-def contains_unknown(value: Any, depth: int = 0) -> Unknown | None:
+def contains_unknown(value: object, depth: int = 0) -> Unknown | None:
     """The first Unknown anywhere inside ``value`` (Sized counts as unknown content)."""
     if isinstance(value, Unknown):
         return value
@@ -123,7 +122,7 @@ def utf8(text: str) -> bytes:
         return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
 
 
-def to_string(value: Any) -> str:
+def to_string(value: object) -> str:
     """HCL's conversion of a primitive to string (``true``, ``1``, ``1.5``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -138,7 +137,7 @@ class NotJsonable(EvalError):
     """A value with no JSON form: an Unknown or Sized inside a collection, infinity, NaN."""
 
 
-def to_json(value: Any) -> str:
+def to_json(value: object) -> str:
     """``jsonencode``: compact JSON, map keys sorted as Terraform does.
 
     Raises :class:`NotJsonable` for what Terraform could not encode either, so
@@ -151,7 +150,7 @@ def to_json(value: Any) -> str:
 _DECODED_INTEGER_BITS = 996
 
 
-def encode_json(value: Any) -> tuple[str, Any]:
+def encode_json(value: object) -> tuple[str, object]:
     """:func:`to_json`'s text, and the value decoding that text gives back, found without decoding it.
 
     The second part is what :func:`ddblint.untrusted.safe_json.loads` makes of the
@@ -170,7 +169,7 @@ def encode_json(value: Any) -> tuple[str, Any]:
     return text, plain
 
 
-def _plain(value: Any, long_integers: list[int]) -> Any:
+def _plain(value: object, long_integers: list[int]) -> object:
     """``value`` as JSON data: sorted string keys, lists, finite numbers; collects integers too long to decode."""
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -190,11 +189,11 @@ def _plain(value: Any, long_integers: list[int]) -> Any:
     raise NotJsonable(unknown.reason if unknown is not None else f"a {type_name(value)} has no JSON form")
 
 
-def _pair_key(pair: tuple[str, Any]) -> str:
+def _pair_key(pair: tuple[str, object]) -> str:
     return pair[0]
 
 
-def type_name(value: Any) -> str:
+def type_name(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -212,7 +211,7 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def size_of(value: Any) -> int | None:
+def size_of(value: object) -> int | None:
     """Number of elements of a collection, also for a :class:`Sized`; None if not one."""
     if isinstance(value, Sized):
         return value.size
@@ -224,7 +223,7 @@ def size_of(value: Any) -> int | None:
 _NOT_NUMERALS = {"nan", "inf", "infinity"}  # Python's float() reads these; Terraform does not
 
 
-def to_number(value: Any) -> int | float | None:
+def to_number(value: object) -> int | float | None:
     """A Terraform number from a number or a numeric string (``"42"``, ``"1.5e3"``); None otherwise.
 
     Booleans are not numbers. A string that spells a whole number becomes an int,
@@ -250,7 +249,7 @@ def whole(number: float) -> int | float:
     return int(number) if math.isfinite(number) and float(number).is_integer() else number
 
 
-def expanded_size(value: Any, limit: int) -> int:
+def expanded_size(value: object, limit: int) -> int:
     """Characters plus list and map entries of ``value`` with every shared part counted each time it occurs.
 
     ``a1 = [a0, a0]``, ``a2 = [a1, a1]``... costs nothing to build, since each
@@ -260,7 +259,7 @@ def expanded_size(value: Any, limit: int) -> int:
     """
     known: dict[int, int] = {}
 
-    def size(part: list[Any] | tuple[Any, ...] | dict[str, Any], depth: int) -> int:
+    def size(part: list[object] | tuple[object, ...] | dict[str, object], depth: int) -> int:
         remembered = known.get(id(part))
         if remembered is not None:
             return remembered
