@@ -74,7 +74,7 @@ class Table:
     span: Span
 
 
-def key_literal(key: Any) -> str:
+def key_literal(key: object) -> str:
     """An instance key as Terraform writes it in an address: ``3`` for ``count``, ``"user-7"`` for ``for_each``."""
     if isinstance(key, int) and not isinstance(key, bool):
         return str(key)
@@ -85,10 +85,10 @@ def key_literal(key: Any) -> str:
 class ItemInstance:
     """One evaluated item: ``value`` is the decoded item object, or an Unknown."""
 
-    key: Any
-    value: Any
-    hash_key: Any = None
-    range_key: Any = None
+    key: object  # each.key or count.index; None for a template
+    value: Any  # rules index it once they know it is an object (see rules.item_sets.decoded)
+    hash_key: object = None
+    range_key: object = None
     nondeterministic: tuple[str, ...] = ()
     text: str | None = None  # the item's JSON text, when it evaluated to a string
     json_error: str = ""  # why ``text`` is not usable JSON, if it is not
@@ -120,7 +120,7 @@ class ItemSet:
     nondeterministic: tuple[str, ...] = ()
     total: Count = ONE  # items over all module instances: what the table really receives
     # Every secret in the items (instance key, secret), found once: DDB024 reports them, the redactor masks them.
-    secrets: tuple[tuple[Any, Secret], ...] = ()
+    secrets: tuple[tuple[object, Secret], ...] = ()
     root_dir: str = ""  # the root module this set is instantiated from
     callers: tuple[CallSite, ...] = ()  # the module calls from the root to the set, outermost first
     # The item as every instance writes it, when no instance can be listed (``count`` zero or

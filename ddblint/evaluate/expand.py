@@ -13,9 +13,9 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TypeVar
 
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
@@ -43,6 +43,7 @@ MAX_MODULE_INSTANCES = 1_000
 MAX_MODULE_DEPTH = 16
 
 ModuleLoader = Callable[[str], "Module | None"]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -50,7 +51,7 @@ class _Instances:
     """What ``count``/``for_each`` evaluate to: a Count and, when small enough, each instance."""
 
     count: Count
-    each: list[tuple[Any, Any]] | None  # (each.key, each.value); None when too many to list
+    each: Sequence[tuple[object, object]] | None  # (each.key, each.value); None when too many to list
     uses_count: bool = False
 
 
@@ -62,7 +63,7 @@ class _Collected:
     gateway: FileGateway
     load_module: ModuleLoader
     tables: list[Table] = field(default_factory=list)
-    raw_items: list[tuple[ItemSet, Any]] = field(default_factory=list)  # (set, table reference)
+    raw_items: list[tuple[ItemSet, object]] = field(default_factory=list)  # (set, table reference)
     problems: list[ParseProblem] = field(default_factory=list)
 
 
@@ -135,8 +136,8 @@ def _unevaluated_root(module: Module, exc: Exception) -> RootAnalysis:
     return RootAnalysis([], [], [ParseProblem(path, message)], [])
 
 
-def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
-    seen: dict[Any, Any] = {}
+def _unique(values: list[_T], key: Callable[[_T], Hashable]) -> list[_T]:
+    seen: dict[Hashable, _T] = {}
     for value in values:
         seen.setdefault(key(value), value)
     return list(seen.values())
@@ -144,10 +145,10 @@ def _unique(values: list[Any], key: Callable[[Any], Any]) -> list[Any]:
 
 def _root_variables(
     module: Module, root: str, gateway: FileGateway, open_root: bool = False
-) -> dict[str, tuple[Any, Trace]]:
+) -> dict[str, tuple[object, Trace]]:
     """Root variables: tfvars values win over defaults; neither means unknown."""
     scope = ModuleScope(module, "", root, gateway, {})
-    variables: dict[str, tuple[Any, Trace]] = {}
+    variables: dict[str, tuple[object, Trace]] = {}
     for name, variable in module.variables.items():
         if name in module.tfvars:
             variables[name] = evaluate_attribute(scope, module.tfvars[name].expr)
@@ -172,7 +173,7 @@ def _unset(reason: str, variable: Variable) -> Unknown:
 def _instantiate(
     module: Module,
     address: str,
-    variables: dict[str, tuple[Any, Trace]],
+    variables: dict[str, tuple[object, Trace]],
     fanout: Count,
     stack: list[str],
     collected: _Collected,
@@ -225,9 +226,9 @@ def _follow_call(
 
 
 def _call_arguments(
-    scope: ModuleScope, call: ModuleCall, callee: Module, each: Any, count_index: Any
-) -> dict[str, tuple[Any, Trace]]:
-    bound: dict[str, tuple[Any, Trace]] = {}
+    scope: ModuleScope, call: ModuleCall, callee: Module, each: tuple[object, object] | None, count_index: object
+) -> dict[str, tuple[object, Trace]]:
+    bound: dict[str, tuple[object, Trace]] = {}
     callee_scope = ModuleScope(callee, "", scope.root_dir, scope.gateway, {})
     for name, variable in callee.variables.items():
         argument = call.block.attributes.get(name)
@@ -290,14 +291,14 @@ def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Inst
     return _Instances(found(len(pairs), len(pairs)), listed)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     try:
         return repr(to_string(value)) if not isinstance(value, (dict, list, tuple)) else type_name(value)
     except ValueError:
         return type_name(value)
 
 
-def _set_keys(elements: list[Any] | tuple[Any, ...]) -> list[str] | Unknown:
+def _set_keys(elements: list[object] | tuple[object, ...]) -> list[str] | Unknown:
     """The instance keys of ``for_each`` over a set: its elements as strings, each once."""
     unknown = contains_unknown(list(elements))
     if unknown is not None:
@@ -377,10 +378,10 @@ def _table(scope: ModuleScope, resource: Resource) -> Table:
     )
 
 
-def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[ItemSet, Any]:
+def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[ItemSet, object]:
     instances = _instances(scope, resource.block, resource.address, resource.path)
     table_attr = resource.attribute("table_name")
-    table_ref: Any = None
+    table_ref: object = None
     literal_name = None
     if table_attr is not None:
         table_ref, _ = evaluate_attribute(scope, table_attr.expr)
@@ -467,7 +468,7 @@ def _evaluate_items(
     return evaluated, nondeterministic
 
 
-def _decode_item(value: Any, encoded: dict[str, Any]) -> tuple[Any, str | None, str]:
+def _decode_item(value: object, encoded: dict[str, object]) -> tuple[object, str | None, str]:
     """The item attribute is a JSON string: the item it holds, the text, and why it holds none.
 
     A text ``jsonencode`` made in the item's module instance (``encoded``) is the

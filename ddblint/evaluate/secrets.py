@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
@@ -196,8 +196,8 @@ class Secret:
 
 
 def item_set_secrets(
-    resource: Resource, values: Iterable[tuple[Any, object, str | None]]
-) -> tuple[tuple[Any, Secret], ...]:
+    resource: Resource, values: Iterable[tuple[object, object, str | None]]
+) -> tuple[tuple[object, Secret], ...]:
     """Every secret of an item set with the instance key it was seen in.
 
     ``values`` are the evaluated items, as (instance key, decoded item, the JSON
@@ -206,7 +206,7 @@ def item_set_secrets(
     keyed :data:`IN_SOURCE`. An item written as one literal text that an instance
     was decoded from shows all its secrets in that instance: it is not decoded again.
     """
-    found: list[tuple[Any, Secret]] = []
+    found: list[tuple[object, Secret]] = []
     texts: set[str | None] = set()
     for key, value, text in values:
         texts.add(text)

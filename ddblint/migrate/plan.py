@@ -159,7 +159,7 @@ def _incomplete(item_set: ItemSet) -> str | None:
 
 
 def _instance_problem(instance: ItemInstance) -> str | None:
-    label = f"item {instance_label(instance.key)}".rstrip()
+    label = f"item {instance_suffix(instance.key)}".rstrip()
     if instance.nondeterministic:
         return f"{label} uses {', '.join(instance.nondeterministic)}, a new value on every run"
     unknown = contains_unknown(instance.value)
@@ -174,7 +174,7 @@ def _instance_problem(instance: ItemInstance) -> str | None:
     return None
 
 
-def instance_label(key: Any) -> str:
+def instance_suffix(key: object) -> str:
     """How Terraform writes an instance key: ``["a"]``, ``[3]``, or nothing for a single instance."""
     if key is None:
         return ""
@@ -235,7 +235,7 @@ def _keyed_items(
     items: dict[str, tuple[dict[str, Any], str]] = {}
     for instance in item_set.instances:
         item: dict[str, Any] = instance.value
-        label = f"item {instance_label(instance.key)}".rstrip()
+        label = f"item {instance_suffix(instance.key)}".rstrip()
         missing = [k for k in (partition_key, sort_key) if k is not None and k not in item]
         if missing:
             return f"{label} has no key attribute `{missing[0]}`", {}

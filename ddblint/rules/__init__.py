@@ -72,15 +72,15 @@ Check = Callable[[Any, Any], Iterable[Hit]]
 @dataclass(frozen=True)
 class RegisteredCheck:
     rule_id: str
-    subject: type[Any]  # the class of the values the check is handed
+    subject: type[object]  # the class of the values the check is handed
     function: Check
     options: type[Any] = NoOptions  # a dataclass; its fields are the catalog's options, snake_cased
 
-    def options_from(self, values: Mapping[str, Any]) -> Any:
+    def options_from(self, values: Mapping[str, object]) -> object:
         """The options dataclass filled from catalog defaults and config (kebab-case keys), checked by type."""
         fields = {f.name for f in dataclasses.fields(self.options)}
         hints = get_type_hints(self.options)
-        given: dict[str, Any] = {}
+        given: dict[str, object] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
             if name not in fields:

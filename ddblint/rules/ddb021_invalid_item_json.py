@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ddblint.dynamodb.item_json import validate_item
 from ddblint.evaluate.analysis import ItemInstance, ItemSet
@@ -13,7 +12,7 @@ from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import observe, sentence, summarize
 
 
-def _problems(instance: ItemInstance) -> Iterator[tuple[Any, str, str]]:
+def _problems(instance: ItemInstance) -> Iterator[tuple[object, str, str]]:
     """(instance key, attribute path, text) for each problem; the path groups them across items."""
     if instance.json_error:
         yield instance.key, "", instance.json_error

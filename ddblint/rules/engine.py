@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from ddblint.cache.store import Cache
 from ddblint.catalog.entries import RuleDoc, load_catalog
@@ -20,7 +19,7 @@ from ddblint.rules import RegisteredCheck, Subject, load_checks
 from ddblint.span import Span
 
 # The model's subjects, keyed by class; a check of any other subject (SuppressionUse) is not the engine's.
-MODEL_SUBJECTS: dict[type[Any], Callable[[Analysis], Sequence[Subject]]] = {
+MODEL_SUBJECTS: dict[type[object], Callable[[Analysis], Sequence[Subject]]] = {
     ParseProblem: lambda analysis: analysis.problems,
     ItemSet: lambda analysis: analysis.item_sets,
     TableLoad: lambda analysis: analysis.loads,
@@ -48,7 +47,7 @@ def _callers(item_set: ItemSet) -> tuple[Caller, ...]:
     return (Caller(chain[-1].address, chain[0].span, through),)
 
 
-def _callers_by_address(subject: Any) -> dict[str, tuple[Caller, ...]]:
+def _callers_by_address(subject: object) -> dict[str, tuple[Caller, ...]]:
     """For each item set a subject holds, by address, the callers its findings name."""
     if isinstance(subject, ItemSet):
         return {subject.address: _callers(subject)}
@@ -65,7 +64,7 @@ def run_checks(analysis: Analysis, settings: Settings) -> Checked:
 
 
 def check_subjects(
-    checks: Iterable[RegisteredCheck], subjects_of: Callable[[type[Any]], Iterable[Subject]], settings: Settings
+    checks: Iterable[RegisteredCheck], subjects_of: Callable[[type[object]], Iterable[Subject]], settings: Settings
 ) -> Checked:
     """Run ``checks`` over their subjects with per-file options, selection and severity.
 
@@ -74,13 +73,13 @@ def check_subjects(
     """
     catalog = load_catalog()
     rules_for = PathRulesCache(settings)
-    findings: dict[tuple[str, Any, str, str], Finding] = {}
+    findings: dict[tuple[str, Span, str, str], Finding] = {}
     errors: list[InternalError] = []
     for check in sorted(checks, key=lambda c: c.rule_id):
         if not settings.may_select(check.rule_id):
             continue
         doc = catalog[check.rule_id]
-        options: dict[str, Any] = {}  # per file: a file's subjects share their options
+        options: dict[str, object] = {}  # per file: a file's subjects share their options
         for subject in subjects_of(check.subject):
             try:
                 path = subject.path
@@ -105,7 +104,7 @@ def check_subjects(
     return Checked(sorted(findings.values(), key=Finding.sort_key), errors)
 
 
-def options_for(check: RegisteredCheck, doc: RuleDoc, rules: PathRules) -> Any:
+def options_for(check: RegisteredCheck, doc: RuleDoc, rules: PathRules) -> object:
     """The check's options dataclass: catalog defaults, then every config layer in force for the file."""
     return check.options_from(rules.options(check.rule_id, doc.option_defaults()))
 

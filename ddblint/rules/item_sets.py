@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ddblint.evaluate.analysis import ItemInstance, ItemSet, key_literal
 from ddblint.evaluate.secrets import IN_SOURCE  # a problem written in the resource's code: in every item
@@ -37,7 +36,7 @@ def content(item_set: ItemSet) -> list[object]:
     return listed
 
 
-def instance_label(item_set: ItemSet, key: Any) -> str:
+def instance_label(item_set: ItemSet, key: object) -> str:
     """``each.key = "user-7"`` or ``count.index = 3``; empty for a single item or an unknown key."""
     if key is None:
         return ""
@@ -46,7 +45,7 @@ def instance_label(item_set: ItemSet, key: Any) -> str:
     return f"each.key = {key_literal(key)}"
 
 
-def where(item_set: ItemSet, keys: Sequence[Any]) -> str:
+def where(item_set: ItemSet, keys: Sequence[object]) -> str:
     """Where a problem was seen, for a message: `` (in 3 of 40 items, e.g. each.key = "a")``.
 
     Empty when the set is a single item: the resource itself is the place.
@@ -89,10 +88,10 @@ class Observation:
 
     group: str
     text: str
-    keys: list[Any] = field(default_factory=list)
+    keys: list[object] = field(default_factory=list)
 
 
-def observe(found: Iterable[tuple[Any, str, str]]) -> list[Observation]:
+def observe(found: Iterable[tuple[object, str, str]]) -> list[Observation]:
     """Group ``(instance key, group, text)`` triples by group, keeping the first text of each.
 
     Messages quoting per-item values (``write "7"``) would otherwise repeat once per item.
