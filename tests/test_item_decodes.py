@@ -24,17 +24,11 @@ from ddblint.evaluate.analysis import ItemInstance
 from ddblint.evaluate.values import TfSet, encode_json
 from ddblint.result import Result
 from ddblint.untrusted import safe_json
+from tests.test_cache import TABLE
 
-MAIN_TF = """\
-resource "aws_dynamodb_table" "users" {
-  name     = "users"
-  hash_key = "id"
-  attribute {
-    name = "id"
-    type = "S"
-  }
-}
-
+MAIN_TF = (
+    TABLE
+    + """
 locals {
   encoded = { for name in ["f", "g"] : name => jsonencode({ id = { S = name }, tags = { SS = ["b", "a"] } }) }
 }
@@ -71,6 +65,7 @@ resource "aws_dynamodb_table_item" "literal" {
 EOF
 }
 """
+)
 
 
 @pytest.fixture
