@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
-from ddblint.cache.store import open_cache
+from ddblint.cache.store import run_cache
 from ddblint.catalog.entries import use_cache as use_catalog_cache
 from ddblint.config.settings import Settings
 from ddblint.discover.files import Discovery, discover
@@ -40,22 +40,22 @@ def lint(
     progress.discovered(len(discovery.requested))
     repository = find_repo_root(discovery.root)  # a cache inside it is not used: see ddblint.cache.store
     use_catalog_cache(settings.cache, settings.cache_dir, repository)
-    cache = open_cache(settings.cache, settings.cache_dir, repository)
-    prefiltered = prefilter(discovery, settings)
-    if not prefiltered.relevant and not _reports_without_modules(discovery, settings):
-        return Result.empty(discovery)
-    # The later stages load only when there is something for them to do.
-    from ddblint.evaluate.roots import evaluate
-    from ddblint.filter.apply import filter_findings
-    from ddblint.model.loader import load
-    from ddblint.rules.engine import check
+    with run_cache(settings.cache, settings.cache_dir, repository) as cache:  # entries land when the run ends
+        prefiltered = prefilter(discovery, settings)
+        if not prefiltered.relevant and not _reports_without_modules(discovery, settings):
+            return Result.empty(discovery)
+        # The later stages load only when there is something for them to do.
+        from ddblint.evaluate.roots import evaluate
+        from ddblint.filter.apply import filter_findings
+        from ddblint.model.loader import load
+        from ddblint.rules.engine import check
 
-    loader = load(discovery, prefiltered, settings, cache, progress)
-    analysis = evaluate(discovery, prefiltered, loader, settings, cache, progress)
-    checked = check(analysis, settings, cache)
-    checked = replace(checked, findings=one_per_place(checked.findings))  # one finding per place
-    filtered = filter_findings(checked, analysis, settings, today, prefiltered.subjects)
-    return Result.of(discovery, analysis, filtered)
+        loader = load(discovery, prefiltered, settings, cache, progress)
+        analysis = evaluate(discovery, prefiltered, loader, settings, cache, progress)
+        checked = check(analysis, settings, cache)
+        checked = replace(checked, findings=one_per_place(checked.findings))  # one finding per place
+        filtered = filter_findings(checked, analysis, settings, today, prefiltered.subjects)
+        return Result.of(discovery, analysis, filtered)
 
 
 def _reports_without_modules(discovery: Discovery, settings: Settings) -> bool:

@@ -20,6 +20,7 @@ from ddblint.parse import compat, schedule
 from ddblint.parse.file import TimeoutProblem, parse_text
 from ddblint.parse.syntax import ParsedFile
 from ddblint.result import Result
+from tests.cache_entries import namespaces, replace, stored
 from tests.conftest import FIXTURES
 
 TABLE = """\
@@ -147,15 +148,47 @@ def test_changed_settings_reach_findings_of_a_cached_analysis(tmp_path: Path) ->
 def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths: list[str]) -> None:
     target = str(FIXTURES / "json_file_1200")
     expected = outcome(lint([target], cached(tmp_path)))
-    entries = [p for p in (tmp_path / cache_module.LAYOUT).rglob("*") if p.is_file()]
-    assert entries
-    for number, entry in enumerate(entries):
-        entry.write_bytes(b"" if number % 2 else b"DDBC\x01not an entry")
+    written = {namespace: stored(tmp_path, namespace) for namespace in namespaces(tmp_path)}
+    assert {"parse", "roots", "findings"} <= set(written)
+    for namespace, entries in written.items():
+        damaged = [b"", b"DDBC\x01not an entry", b"DDBC\x01" + b"0" * 80]
+        replace(tmp_path, namespace, {key: damaged[n % 3] for n, key in enumerate(entries)})
     parsed_paths.clear()
     assert outcome(lint([target], cached(tmp_path))) == expected
     assert parsed_paths, "damaged parse entries count as missing"
-    for entry in entries:
-        decode(entry.read_bytes(), entry.parent.name + entry.name)  # rewritten whole
+    for namespace, entries in written.items():
+        now = stored(tmp_path, namespace)
+        for key in entries:
+            decode(now[key], key)  # written again, whole
+
+
+def test_a_damaged_or_cut_pack_is_no_entry(tmp_path: Path, parsed_paths: list[str]) -> None:
+    target = str(FIXTURES / "count_50")
+    expected = outcome(lint([target], cached(tmp_path)))
+    for pack in (tmp_path / cache_module.LAYOUT).rglob("*.pack"):
+        data = pack.read_bytes()
+        pack.write_bytes(data[: len(data) // 2] if "parse" in pack.parts else data[:-1] + b"X")
+    parsed_paths.clear()
+    assert outcome(lint([target], cached(tmp_path))) == expected
+    assert parsed_paths == ["main.tf"]
+    parsed_paths.clear()
+    assert outcome(lint([target], cached(tmp_path))) == expected
+    assert parsed_paths == [], "the entries were written again"
+
+
+def test_a_run_writes_one_pack_per_namespace_and_many_packs_are_merged(tmp_path: Path) -> None:
+    module = tmp_path / "repo"
+    module.mkdir()
+    cache = tmp_path / "cache"
+    for count in range(cache_module.MAX_PACKS + 2):
+        (module / "main.tf").write_text((FIXTURES / "count_50" / "main.tf").read_text().replace("50", str(count + 11)))
+        assert [f.rule_id for f in lint([str(module)], cached(cache)).findings] == ["DDB001"]
+        packs = list((cache / cache_module.LAYOUT / "parse").iterdir())
+        assert all(p.name.endswith(".pack") for p in packs), "no temporary file is left"
+        assert len(packs) == (count + 1 if count < cache_module.MAX_PACKS else count + 1 - cache_module.MAX_PACKS)
+    assert len(stored(cache, "parse")) == cache_module.MAX_PACKS + 2  # merged, every entry kept
+    assert {oct(p.stat().st_mode & 0o777) for p in (cache / cache_module.LAYOUT).rglob("*.pack")} == {"0o600"}
+    assert {oct(p.stat().st_mode & 0o777) for p in (cache / cache_module.LAYOUT).rglob("*") if p.is_dir()} == {"0o700"}
 
 
 def test_entries_of_other_code_are_not_used(
@@ -253,9 +286,10 @@ def test_a_parse_that_ran_out_of_time_is_not_cached(tmp_path: Path, monkeypatch:
 
 
 def _store_repeatedly(directory: str, marker: int) -> None:
-    cache = Cache(directory)
     for _ in range(30):
+        cache = Cache(directory)
         cache.store("race", "ab" + "0" * 38, [marker] * 200_000)
+        cache.close()
 
 
 def test_concurrent_writers_never_leave_a_partial_entry(tmp_path: Path) -> None:
@@ -263,10 +297,11 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path: Path) -> None:
     writers = [context.Process(target=_store_repeatedly, args=(str(tmp_path), n)) for n in range(3)]
     for writer in writers:
         writer.start()
-    reader = Cache(str(tmp_path))
     seen = set()
     while any(w.is_alive() for w in writers):
+        reader = Cache(str(tmp_path))
         value = reader.load("race", "ab" + "0" * 38)
+        reader.close()
         if value is not None:
             assert len(value) == 200_000 and len(set(value)) == 1
             seen.add(value[0])
@@ -274,8 +309,20 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path: Path) -> None:
         writer.join()
         assert writer.exitcode == 0
     assert seen and seen <= {0, 1, 2}
-    leftovers = [p.name for p in (tmp_path / cache_module.LAYOUT / "race").rglob("*") if p.is_file()]
-    assert leftovers == ["0" * 38]
+    leftovers = [p.name for p in (tmp_path / cache_module.LAYOUT / "race").iterdir()]
+    assert len(leftovers) == 90 and all(name.endswith(".pack") for name in leftovers)
+    assert set(stored(tmp_path, "race")) == {"ab" + "0" * 38}
+
+
+def test_a_parser_worker_hands_its_entries_to_the_run(tmp_path: Path) -> None:
+    """Only the run's own process writes packs: a copy of the cache in another process stores nothing."""
+    cache = Cache(str(tmp_path))
+    context = multiprocessing.get_context("fork")
+    worker = context.Process(target=cache.store, args=("race", "cd" + "0" * 38, "from a worker"))
+    worker.start()
+    worker.join()
+    cache.close()
+    assert not (tmp_path / cache_module.LAYOUT / "race").exists()
 
 
 def test_a_module_that_gains_items_is_found_on_a_warm_run(tmp_path: Path) -> None:

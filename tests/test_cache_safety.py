@@ -15,12 +15,12 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.cache import codec
-from ddblint.cache import store as cache_module
 from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import ItemSet
 from ddblint.findings import Finding, Severity
 from ddblint.result import Result
 from ddblint.span import Span
+from tests.cache_entries import namespaces, replace, stored
 from tests.conftest import FIXTURES
 
 COUNTED = (FIXTURES / "count_50" / "main.tf").read_text()
@@ -38,11 +38,6 @@ class _Planted:
 
 def outcome(result: Result) -> list[tuple[Any, ...]]:
     return [(f.rule_id, f.span, f.message, f.address, f.evidence, f.suppressed) for f in result.findings]
-
-
-def entries(directory: Path, namespace: str = "") -> list[Path]:
-    base = directory / cache_module.LAYOUT / namespace
-    return sorted(p for p in base.rglob("*") if p.is_file())
 
 
 def written_besides_parser_tables(directory: Path) -> list[Path]:
@@ -63,22 +58,24 @@ def test_the_cache_cannot_run_code_from_a_planted_entry(tmp_path: Path) -> None:
     lint([target], Settings(cache_dir=str(cache)))
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
-    written = entries(cache)
-    assert {p.parent.parent.name for p in written} >= {"parse", "roots", "findings"}
-    for entry in written:
-        entry.write_bytes(planted)
+    written = {namespace: stored(cache, namespace) for namespace in namespaces(cache)}
+    assert set(written) >= {"parse", "roots", "findings"}
+    for namespace, keys in written.items():
+        replace(cache, namespace, dict.fromkeys(keys, planted))
     assert outcome(lint([target], Settings(cache_dir=str(cache)))) == expected
     assert not marker.exists()
-    for entry in written:  # every planted file was a miss, and the right entry was written over it
-        codec.decode(entry.read_bytes(), entry.parent.name + entry.name)
+    for namespace, keys in written.items():  # every planted entry was a miss, and the right one was written again
+        now = stored(cache, namespace)
+        for key in keys:
+            codec.decode(now[key], key)
 
 
 def test_the_cache_cannot_run_code_from_a_planted_catalog_entry(tmp_path: Path) -> None:
     home = tmp_path / "xdg"
     ddblint(str(FIXTURES / "count_50"), env={"XDG_CACHE_HOME": str(home)})
-    (catalog,) = entries(home / "ddblint", "catalog")
+    (key,) = stored(home / "ddblint", "catalog")
     marker = tmp_path / "ran"
-    catalog.write_bytes(pickle.dumps(_Planted(marker)))
+    replace(home / "ddblint", "catalog", {key: pickle.dumps(_Planted(marker))})
     for flags in ([], ["--no-cache"]):
         result = ddblint(str(FIXTURES / "count_50"), "--format", "concise", *flags, env={"XDG_CACHE_HOME": str(home)})
         assert result.returncode == 1 and "DDB001" in result.stdout
@@ -117,7 +114,7 @@ def test_no_cache_and_cache_dir_cover_every_entry_including_the_catalog(tmp_path
     assert not written_besides_parser_tables(home), "--no-cache wrote to the user's cache directory"
     ddblint(str(FIXTURES / "count_50"), "--cache-dir", str(chosen), env={"XDG_CACHE_HOME": str(home)})
     assert not written_besides_parser_tables(home), "--cache-dir was not used for every entry"
-    assert len(entries(chosen, "catalog")) == 1 and entries(chosen, "parse")
+    assert len(stored(chosen, "catalog")) == 1 and stored(chosen, "parse")
 
 
 def test_a_cache_directory_inside_the_scanned_repository_is_ignored(tmp_path: Path) -> None:
@@ -133,7 +130,7 @@ def test_a_cache_directory_inside_the_scanned_repository_is_ignored(tmp_path: Pa
         assert "not using the cache" in result.stderr and "inside the scanned repository" in result.stderr
         assert not written_besides_parser_tables(place)
     assert ddblint(str(repo / "stack"), "-q", env={"XDG_CACHE_HOME": str(home)}).stderr == ""
-    assert entries(home / "ddblint", "parse")
+    assert stored(home / "ddblint", "parse")
 
 
 def test_the_cache_holds_findings_after_redaction(tmp_path: Path) -> None:
@@ -142,9 +139,9 @@ def test_the_cache_holds_findings_after_redaction(tmp_path: Path) -> None:
     item_sets: list[ItemSet] = cold.analysis.item_sets if cold.analysis else []
     secrets = {secret.text for s in item_sets for _, secret in s.secrets}
     assert secrets and any(f.rule_id == "DDB024" for f in cold.findings)
-    stored = [codec.decode(p.read_bytes(), p.parent.name + p.name) for p in entries(tmp_path, "findings")]
-    texts = json.dumps([[f.message, *f.evidence] for checked in stored for f in checked.findings])
-    assert "DDB024" in json.dumps([[f.rule_id for f in checked.findings] for checked in stored])
+    kept = [codec.decode(blob, key) for key, blob in stored(tmp_path, "findings").items()]
+    texts = json.dumps([[f.message, *f.evidence] for checked in kept for f in checked.findings])
+    assert "DDB024" in json.dumps([[f.rule_id for f in checked.findings] for checked in kept])
     assert not [secret for secret in secrets if secret in texts]
     warm = lint([target], Settings(cache_dir=str(tmp_path)))
     assert outcome(warm) == outcome(cold) == outcome(lint([target], Settings(cache=False)))
@@ -183,13 +180,13 @@ def test_a_cache_entry_under_the_wrong_key_is_repaired(tmp_path: Path) -> None:
         (module / "main.tf").write_text(COUNTED.replace("count      = 50", f"count      = {count}"))
     cache = tmp_path / "cache"
     lint([str(first)], Settings(cache_dir=str(cache)))
-    (wrong,) = entries(cache, "parse")
+    ((wrong, tree),) = stored(cache, "parse").items()
     lint([str(second)], Settings(cache_dir=str(cache)))
-    (right,) = [p for p in entries(cache, "parse") if p != wrong]
-    right.write_bytes(wrong.read_bytes())  # the 50-item file's tree, under the 5-item file's key
+    (right,) = [key for key in stored(cache, "parse") if key != wrong]
+    replace(cache, "parse", {wrong: tree, right: tree})  # the 50-item file's tree, under the 5-item file's key
     assert lint([str(second)], Settings(cache_dir=str(cache))).findings == []
-    assert codec.decode(right.read_bytes(), right.parent.name + right.name).blocks != []
-    assert right.read_bytes() != wrong.read_bytes()
+    repaired = stored(cache, "parse")[right]
+    assert codec.decode(repaired, right).blocks != [] and repaired != tree
 
 
 @pytest.mark.parametrize("fixture", [p.name for p in sorted(FIXTURES.iterdir()) if p.is_dir()])

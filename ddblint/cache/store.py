@@ -8,12 +8,20 @@ code when read (see :mod:`ddblint.cache.codec`). Keys hold file *contents*, not
 paths, so checkouts of one repository (and CI jobs that restore the directory)
 share entries.
 
-Layout: ``<dir>/v2/<namespace>/<2 hex digits>/<rest of the key>``, one entry
-per file, mode 0600 in directories of mode 0700. A writer fills a temporary
-file beside the entry and renames it into place, so a concurrent run sees an
-entry whole or not at all; an entry that cannot be read, or was written for
-another key, counts as missing and is rewritten. Nothing is ever pruned: remove
-the directory to reclaim the space.
+Layout: ``<dir>/v3/<namespace>/<pack>``: a run writes the entries it makes
+to one pack file per namespace (see :mod:`ddblint.cache.packs`), mode 0600 in
+directories of mode 0700, and renames it into place once whole, so a
+concurrent run sees its entries whole or not at all. A read looks a key up in
+the packs' indexes, the newest pack first; an entry that cannot be read, or was
+written for another key, counts as missing and is written again, to the run's
+own pack, which then comes first. When a namespace holds more than
+:data:`MAX_PACKS` packs, the run that reads it merges them into one (the newest
+copy of each entry). Nothing else is ever pruned: remove the directory to
+reclaim the space.
+
+Only the process that opened the cache writes: a copy sent to a parser worker
+reads, and its :meth:`Cache.store_blob` does nothing (the worker hands its
+entries back to the parent with its results).
 """
 
 from __future__ import annotations
@@ -24,14 +32,16 @@ import hashlib
 import importlib.util
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ddblint.cache.codec import CacheFormatError, decode, encode
+from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, write_pack
 
-LAYOUT = "v2"  # v1 held pickles; it is never read
+LAYOUT = "v3"  # v2 kept one file per entry, v1 held pickles: neither is read
+MAX_PACKS = 8  # packs per namespace before a run merges them
 
 
 def default_directory() -> str:
@@ -87,26 +97,46 @@ def key_material(value: Any) -> bytes:
 
 
 class Cache:
-    """One cache directory; every method fails soft, because a cache is only ever an optimisation."""
+    """One cache directory; every method fails soft, because a cache is only ever an optimisation.
+
+    Call :meth:`close` when the run is over: it puts the run's packs in place.
+    """
 
     def __init__(self, directory: str) -> None:
         self.directory = os.path.join(directory, LAYOUT)
         self.fingerprint = code_fingerprint()
+        self._owner = os.getpid()
+        self._packs: dict[str, list[PackReader]] = {}  # namespace -> its packs on disk, newest first
+        self._writers: dict[str, PackWriter] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy for another process: the same directory and code, none of this process's packs."""
+        return {"directory": self.directory, "fingerprint": self.fingerprint, "_owner": self._owner}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _packs={}, _writers={})
 
     def key(self, *parts: bytes) -> str:
         """A key for a result computed by this code from ``parts``."""
         return digest(self.fingerprint, *parts)
 
-    def _path(self, namespace: str, key: str) -> str:
-        return os.path.join(self.directory, namespace, key[:2], key[2:])
+    def _readers(self, namespace: str) -> list[PackReader]:
+        readers = self._packs.get(namespace)
+        if readers is None:
+            found = (open_pack(path) for path in reversed(pack_paths(os.path.join(self.directory, namespace))))
+            readers = self._packs[namespace] = [pack for pack in found if pack is not None]
+        return readers
 
     def load(self, namespace: str, key: str) -> Any | None:
         """The entry stored for ``key``, or None: missing, damaged, foreign, or written for another key."""
-        try:
-            with open(self._path(namespace, key), "rb") as handle:
-                return decode(handle.read(), key)
-        except (OSError, CacheFormatError):
-            return None
+        for pack in self._readers(namespace):
+            if key in pack.entries:
+                blob = pack.read(key)
+                try:
+                    return None if blob is None else decode(blob, key)
+                except CacheFormatError:
+                    return None
+        return None
 
     def store(self, namespace: str, key: str, value: Any) -> None:
         blob = encode(value, key)
@@ -114,20 +144,45 @@ class Cache:
             self.store_blob(namespace, key, blob)
 
     def store_blob(self, namespace: str, key: str, blob: bytes) -> None:
-        """Write an already encoded entry; a full disk or a read-only directory just means no entry."""
-        target = self._path(namespace, key)
-        try:
-            os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(target))
-        except OSError:
+        """Add an already encoded entry to the run's pack; a full disk or a read-only directory just means no entry."""
+        if os.getpid() != self._owner:
+            return  # a worker's copy: its parent stores what the worker hands back
+        writer = self._writers.get(namespace)
+        if writer is None:
+            writer = self._writers[namespace] = PackWriter(os.path.join(self.directory, namespace))
+        writer.add(key, blob)
+
+    def close(self) -> None:
+        """Put the run's packs in place, merge a namespace's packs when there are too many, and let go of them."""
+        if os.getpid() != self._owner:
             return
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(blob)
-            os.replace(temporary, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        writers, self._writers = self._writers, {}
+        for namespace, writer in writers.items():
+            if writer.finish() is not None and namespace in self._packs:
+                self._merge_when_many(namespace)
+        for readers in self._packs.values():
+            for pack in readers:
+                pack.close()
+        self._packs = {}
+
+    def _merge_when_many(self, namespace: str) -> None:
+        """One pack in place of many: the newest copy of each entry, then the old packs go."""
+        paths = pack_paths(os.path.join(self.directory, namespace))
+        if len(paths) <= MAX_PACKS:
+            return
+        readers = [pack for pack in map(open_pack, paths) if pack is not None]
+        newest: dict[str, PackReader] = {}
+        for pack in readers:  # oldest first: a later copy of a key replaces an earlier one
+            newest.update(dict.fromkeys(pack.entries, pack))
+        merged = write_pack(
+            os.path.join(self.directory, namespace),
+            ((key, blob) for key, pack in newest.items() if (blob := pack.read(key)) is not None),
+        )
+        for pack in readers:
+            pack.close()
+            if merged is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(pack.path)
 
 
 def inside(directory: str, tree: str) -> bool:
@@ -156,3 +211,14 @@ def open_cache(enabled: bool, directory: str | None, scanned_repository: str | N
     except OSError:
         return None
     return Cache(chosen)
+
+
+@contextmanager
+def run_cache(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> Iterator[Cache | None]:
+    """:func:`open_cache` for the length of a run: its packs are put in place when the run ends, however it ends."""
+    cache = open_cache(enabled, directory, scanned_repository)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()

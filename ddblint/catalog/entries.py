@@ -117,10 +117,13 @@ def load_catalog() -> dict[str, RuleDoc]:
     key = cache.key(*(path.name.encode() + b"\0" + text for path, text in texts.items())) if cache else ""
     cached = cache.load("catalog", key) if cache else None
     if isinstance(cached, dict) and all(isinstance(rule, RuleDoc) for rule in cached.values()):
-        return cached
-    rules = _parse_catalog(texts)
+        rules = cached
+    else:
+        rules = _parse_catalog(texts)
+        if cache:
+            cache.store("catalog", key, rules)
     if cache:
-        cache.store("catalog", key, rules)
+        cache.close()
     return rules
 
 

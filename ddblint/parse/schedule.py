@@ -76,7 +76,7 @@ def _parse_one(
 def _parse_chunk(
     files: list[tuple[str, bytes | None]], limits: Limits, cache: Cache | None
 ) -> list[tuple[str, str | None, bytes | None]]:
-    """Worker side: results go back encoded as cache entries; None where one cannot be (parsed again here)."""
+    """Worker side: results go back encoded as cache entries, which the parent stores; None where one cannot be."""
     results = []
     for path, data in files:
         parsed, key, blob = _parse_one(path, data, limits, cache)
@@ -218,6 +218,8 @@ class FileParser:
             parsed = _decoded(blob, key)
             if not isinstance(parsed, ParsedFile):
                 parsed, key, _ = _parse_one(path, given[path], self.limits, self.cache)
+            elif self.cache is not None and key is not None and not isinstance(parsed.problem, TimeoutProblem):
+                self.cache.store_blob("parse", key, blob)
             yield parsed, key
 
 
