@@ -29,6 +29,7 @@ import enum
 import hashlib
 import importlib
 import marshal
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -99,7 +100,8 @@ def _name(cls: type) -> str:
 class _Encoder:
     def __init__(self) -> None:
         self.names: list[str] = []
-        self._index: dict[type, tuple[int, tuple[str, ...] | None]] = {}
+        # per class: its index in ``names`` and how to read its fields (None: an enum or a tuple subclass)
+        self._index: dict[type, tuple[int, Callable[[Any], Any] | None, bool]] = {}
         self._done: dict[int, tuple[Any, ...]] = {}
 
     def value(self, value: Any) -> Any:
@@ -118,23 +120,27 @@ class _Encoder:
             return done
         known = self._index.get(kind)
         if known is None:
-            name = _name(kind)
-            if _allowed(kind) is None:
-                raise _Unencodable(name)
-            fields = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
-            known = (len(self.names), fields)
-            self.names.append(name)
-            self._index[kind] = known
-        index, fields = known
-        if fields is not None:
-            payload = list(_each(map(value.__getattribute__, fields), self.value))
-        elif isinstance(value, enum.Enum):
-            payload = [value.value]
-        else:  # a tuple subclass
-            payload = list(_each(value, self.value))
-        encoded = (..., index, *payload)
+            known = self._index[kind] = self._learn(kind)
+        index, fields_of, one_field = known
+        if fields_of is None:
+            payload = (value.value,) if isinstance(value, enum.Enum) else tuple(value)
+        else:
+            payload = (fields_of(value),) if one_field else fields_of(value)
+        encoded = (..., index, *_each(payload, self.value))
         self._done[id(value)] = encoded
         return encoded
+
+    def _learn(self, kind: type) -> tuple[int, Callable[[Any], Any] | None, bool]:
+        name = _name(kind)
+        if _allowed(kind) is None:
+            raise _Unencodable(name)
+        self.names.append(name)
+        if not dataclasses.is_dataclass(kind):
+            return len(self.names) - 1, None, False
+        fields = [f.name for f in dataclasses.fields(kind)]
+        if not fields:
+            return len(self.names) - 1, lambda _: (), False
+        return len(self.names) - 1, operator.attrgetter(*fields), len(fields) == 1
 
 
 def _allowed(cls: type) -> type | None:
@@ -163,6 +169,8 @@ class _Decoder:
         if type(names) is not tuple:
             raise CacheFormatError("no class table")
         self._classes = [_resolve(name) for name in names]
+        # a tuple subclass is built from its items as one argument; a dataclass or an enum from its fields
+        self._from_tuple = [issubclass(cls, tuple) and not issubclass(cls, enum.Enum) for cls in self._classes]
         self._done: dict[int, Any] = {}
 
     def value(self, value: Any) -> Any:
@@ -183,18 +191,12 @@ class _Decoder:
         index = encoded[1] if len(encoded) > 1 else None
         if type(index) is not int or not -1 <= index < len(self._classes):
             raise CacheFormatError("a class index out of range")
-        payload = list(_each(encoded[2:], self.value))
+        payload = _each(encoded[2:], self.value)
         if index == -1:
-            return tuple(payload)
+            return payload
         cls = self._classes[index]
-        built: Any
         try:
-            if issubclass(cls, enum.Enum):
-                built = cls(*payload)
-            elif issubclass(cls, tuple):
-                built = cls(payload)
-            else:
-                built = cls(*payload)
+            built = cls(payload) if self._from_tuple[index] else cls(*payload)
         except (TypeError, ValueError) as exc:
             raise CacheFormatError(f"{cls.__name__} does not take these fields: {exc}") from None
         self._done[id(encoded)] = built

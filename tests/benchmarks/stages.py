@@ -18,8 +18,8 @@ rows add up to the whole run:
   secrets in items too), tables by name;
 * **rules**, **filter** (suppressions, baseline), **redact** (masking secrets
   in findings);
-* **cache read** and **cache write** (pickling and writing entries, in this
-  process);
+* **cache read** and **cache write** (encoding entries and writing their
+  packs, in this process);
 * **report**: rendering and writing the report;
 * **start-up and the rest**: imports, option parsing, what no timer covers.
 
@@ -86,7 +86,7 @@ class StageClock:
 def instrument(clock: StageClock) -> None:
     """Put a timer around each stage's entry points (imported here, so their import time is start-up)."""
     import ddblint.api as api
-    import ddblint.cache.roots as roots
+    import ddblint.cache.codec as codec
     import ddblint.cache.store as store
     import ddblint.cli.check as cli_check
     import ddblint.evaluate.roots as evaluate
@@ -94,7 +94,6 @@ def instrument(clock: StageClock) -> None:
     import ddblint.filter.redact as redact
     import ddblint.model.module as module
     import ddblint.parse.schedule as schedule
-    import ddblint.rules.by_root as by_root
     import ddblint.rules.engine as engine
 
     for owner, attribute, name in (
@@ -109,13 +108,14 @@ def instrument(clock: StageClock) -> None:
         (redact.Redactor, "finding", "redact"),
         (store.Cache, "load", "cache read"),
         (store.Cache, "store_blob", "cache write"),
-        (store, "dump", "cache write"),
-        (cli_check, "_report", "report"),
+        (store.Cache, "close", "cache write"),
+        (codec, "encode", "cache write"),
+        (cli_check, "write_report", "report"),
     ):
         clock.wrap(owner, attribute, name)
     # Modules that imported a name before it was wrapped keep the original: rebind theirs too.
-    for holder in (schedule, roots, by_root):
-        holder.dump = store.dump  # type: ignore[attr-defined]
+    for holder in (schedule, store):
+        holder.encode = codec.encode  # type: ignore[attr-defined]
 
 
 def main(argv: list[str]) -> int:
