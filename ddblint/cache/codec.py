@@ -67,19 +67,29 @@ _ATOMS = frozenset({type(None), bool, int, float, str, bytes, type(...)})
 _NOT_A_CONTAINER = object()
 
 
-def _each(values: Any, walk: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """``values`` as a tuple, ``walk`` applied to each that is not an atom (most leaves are: no call for them)."""
+def _each(values: tuple[Any, ...], walk: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """``values``, ``walk`` applied to each that is not an atom (most leaves are: no call for them)."""
     atoms = _ATOMS
+    if atoms.issuperset(map(type, values)):  # atoms only, checked at C speed: the tuple as it is
+        return values
     return tuple([v if type(v) in atoms else walk(v) for v in values])
 
 
 def _container(value: Any, kind: type, walk: Callable[[Any], Any]) -> Any:
-    """A list, dict or frozenset rebuilt with ``walk`` applied inside; :data:`_NOT_A_CONTAINER` for anything else."""
+    """A list, dict or frozenset with ``walk`` applied inside; :data:`_NOT_A_CONTAINER` for anything else.
+
+    One that holds atoms only (an item's attribute map, a list of strings) is returned as it is:
+    the encoder only reads it, and the decoder's copy is fresh from ``marshal``.
+    """
     atoms = _ATOMS
     if kind is list:
+        if atoms.issuperset(map(type, value)):
+            return value
         return [v if type(v) in atoms else walk(v) for v in value]
     if kind is dict:
-        return {walk(k): v if type(v) in atoms else walk(v) for k, v in value.items()}
+        if atoms.issuperset(map(type, value)) and atoms.issuperset(map(type, value.values())):
+            return value
+        return {k if type(k) in atoms else walk(k): v if type(v) in atoms else walk(v) for k, v in value.items()}
     if kind is frozenset:
         return frozenset(walk(v) for v in value)
     return _NOT_A_CONTAINER
