@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ddblint.evaluate.analysis import ItemSet
+from ddblint.evaluate.analysis import ItemSet, TableLoad
+from ddblint.parse.syntax import Call, ObjectExpr, literal_string
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import item_line
-from ddblint.rules.item_sets import ignores_item
+from ddblint.rules.item_sets import content, ignores_item, size_of, total_of
 
 # What each source does to the plan, by the function or resource type it comes from.
 _EFFECTS = {
@@ -31,18 +32,83 @@ def _cause(sources: list[str], effect: str) -> str:
     return f"{', '.join(sources)} {effect.replace('is generated', 'are generated', 1)}"
 
 
+def _shape(item_set: ItemSet) -> tuple[object, ...]:
+    """What makes blocks copies of one record: the item's attribute names, else the block itself.
+
+    A changing value makes the item unknown as a whole, so the names are read from
+    the evaluated item when there is one, else from the written ``jsonencode({...})``.
+    """
+    items = content(item_set)
+    first = items[0] if items else None
+    if isinstance(first, dict):
+        return ("attributes", *sorted(first))
+    written = _written_names(item_set)
+    if written is not None:
+        return ("attributes", *sorted(written))
+    return ("block", *item_set.block_place)
+
+
+def _written_names(item_set: ItemSet) -> list[str] | None:
+    """The attribute names of ``item = jsonencode({ name = ..., ... })`` as written, if all are literal."""
+    attribute = item_set.resource.attribute("item")
+    expr = attribute.expr if attribute is not None else None
+    if not (isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1):
+        return None
+    body = expr.args[0]
+    if not isinstance(body, ObjectExpr):
+        return None
+    names = [literal_string(key) for key, _ in body.elements]
+    return None if any(n is None for n in names) else [n for n in names if n is not None]
+
+
+def _stamped_once(load: TableLoad) -> dict[tuple[object, ...], list[ItemSet]]:
+    """The sets that take changing values once (``ignore_changes``), grouped by the shape of their item."""
+    groups: dict[tuple[object, ...], list[ItemSet]] = {}
+    for item_set in load.item_sets:
+        if item_set.nondeterministic and ignores_item(item_set):
+            groups.setdefault(_shape(item_set), []).append(item_set)
+    return groups
+
+
+def _set_aside(group: list[ItemSet], load: TableLoad) -> str:
+    """Why ``ignore_changes`` does not excuse the group: the items of this shape the table receives."""
+    blocks = len({s.block_place for s in group})
+    calls = len(group) - blocks
+    by = f" by {blocks:,} blocks" if blocks > 1 else (f" by {len(group):,} module calls" if calls else "")
+    return f"; `ignore_changes` fits one seed, but {size_of(group)} of this shape go into `{load.table_label}`{by}"
+
+
 @rule("DDB011")
-def nondeterministic_item(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
-    """With ``ignore_changes`` on the item, the value is taken once at creation: no diff, no finding."""
-    if not item_set.nondeterministic or ignores_item(item_set):
-        return
+def nondeterministic_item(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
+    """Judged on the table's population: ``ignore_changes`` excuses a value taken once, for one seed.
+
+    A single item with ``ignore_changes`` keeps its creation-time value: no diff,
+    no finding. Items of one shape stamped that way, from one ``for_each``, from
+    sibling blocks or from copies of a module, are records created with their
+    own time or id, and each block that writes them is reported.
+    """
+    stamped_once = _stamped_once(load)
+    for item_set in load.item_sets:
+        if not item_set.nondeterministic:
+            continue
+        reason = ""
+        if ignores_item(item_set):
+            group = stamped_once[_shape(item_set)]
+            largest = total_of(group)
+            if largest is not None and largest <= 1:
+                continue
+            reason = _set_aside(group, load)
+        yield _hit(item_set, reason)
+
+
+def _hit(item_set: ItemSet, reason: str) -> Hit:
     by_effect: dict[str, list[str]] = {}
     for source in item_set.nondeterministic:
         by_effect.setdefault(_effect(source), []).append(f"`{source}`")
     causes = "; ".join(_cause(sources, effect) for effect, sources in by_effect.items())
     subject = "every item" if item_set.template is not None else "its item"  # a template: all it will have
-    message = f"`{item_set.address}` builds {subject} from changing values: {causes}."
+    message = f"`{item_set.address}` builds {subject} from changing values: {causes}{reason}."
     identity = f"{item_set.address}|{','.join(item_set.nondeterministic)}"
     first = item_set.nondeterministic[0].removesuffix(")")
     focus = item_line(item_set, text=first)
-    yield Hit(message, item_set.span, item_set.address, item_set.nondeterministic, identity, focus)
+    return Hit(message, item_set.span, item_set.address, item_set.nondeterministic, identity, focus)

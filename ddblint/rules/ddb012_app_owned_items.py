@@ -7,21 +7,7 @@ from collections.abc import Iterator
 from ddblint.evaluate.analysis import ItemSet, TableLoad
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import lifecycle_line
-from ddblint.rules.item_sets import ignores_item
-
-
-def _size(copies: list[ItemSet]) -> str:
-    """How many items the copies of one block write, over every module call that instantiates it."""
-    if any(s.total.upper is None for s in copies):
-        return "an unbounded number of items"
-    if all(s.total.exact is not None for s in copies):
-        return f"{sum(s.total.exact or 0 for s in copies):,} items"
-    return f"up to {sum(s.total.upper or 0 for s in copies):,} items"
-
-
-def _largest(copies: list[ItemSet]) -> int | None:
-    uppers = [s.total.upper for s in copies]
-    return None if any(u is None for u in uppers) else sum(u or 0 for u in uppers)
+from ddblint.rules.item_sets import ignores_item, size_of, total_of
 
 
 @rule("DDB012")
@@ -37,7 +23,7 @@ def app_owned_items(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
         if ignores_item(item_set):
             blocks.setdefault(item_set.block_place, []).append(item_set)
     for copies in blocks.values():
-        largest = _largest(copies)
+        largest = total_of(copies)
         if largest is not None and largest <= 1:
             continue
         first = copies[0]
@@ -47,7 +33,7 @@ def app_owned_items(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
             else (f" ({first.total.via})" if first.total.via else "")
         )
         setting = "ignore_changes = all" if "all" in first.ignore_changes else "ignore_changes = [item]"
-        message = f"`{first.address}` writes {_size(copies)}{via} with `{setting}`."
+        message = f"`{first.address}` writes {size_of(copies)}{via} with `{setting}`."
         ignored = "all" if "all" in first.ignore_changes else "item"
         for item_set in copies:
             identity = f"{item_set.address}|{ignored}"

@@ -75,6 +75,21 @@ def table_in_same_module(item_set: ItemSet) -> str | None:
     return local if local.count(".") == 1 else None
 
 
+def total_of(sets: Sequence[ItemSet]) -> int | None:
+    """How many items ``sets`` write together, over every module call; None when unbounded."""
+    uppers = [s.total.upper for s in sets]
+    return None if any(u is None for u in uppers) else sum(u or 0 for u in uppers)
+
+
+def size_of(sets: Sequence[ItemSet]) -> str:
+    """``12 items``, ``up to 12 items`` or ``an unbounded number of items``: what ``sets`` write together."""
+    if any(s.total.upper is None for s in sets):
+        return "an unbounded number of items"
+    if all(s.total.exact is not None for s in sets):
+        return f"{sum(s.total.exact or 0 for s in sets):,} items"
+    return f"up to {sum(s.total.upper or 0 for s in sets):,} items"
+
+
 def ignores_item(item_set: ItemSet) -> bool:
     """``lifecycle { ignore_changes = [item] }`` (or ``all``): Terraform writes the item once, then leaves it."""
     return any(name in ("item", "all") for name in item_set.ignore_changes)
