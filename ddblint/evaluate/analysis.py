@@ -117,6 +117,9 @@ class ItemSet:
     ignore_changes: tuple[str, ...]
     table_name_literal: str | None = None
     table_name: str | None = None  # ``table_name`` when it evaluates to a known string, literal or not
+    # For a table not resolved: where its unknown name comes from (``data.aws_dynamodb_table.a.name``),
+    # so copies of one module given different tables are not counted as one table's population.
+    table_origin: str = ""
     nondeterministic: tuple[str, ...] = ()
     total: Count = ONE  # items over all module instances: what the table really receives
     # Every secret in the items (instance key, secret), found once: DDB024 reports them, the redactor masks them.

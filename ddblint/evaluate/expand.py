@@ -528,12 +528,9 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
         elif not label:
             attribute = item_set.resource.attribute("table_name")
             label = f"table {one_line(attribute.source)}" if attribute is not None else "an unnamed table"
-        resolved.append(_with_table(item_set, table, label))
+        origin = reference.origin if table is None and isinstance(reference, Unknown) else ""
+        resolved.append(replace(item_set, table=table, table_label=label, table_origin=origin))
     return [_with_secrets(s) for s in _merge_instances(resolved)]
-
-
-def _with_table(item_set: ItemSet, table: Table | None, label: str) -> ItemSet:
-    return replace(item_set, table=table, table_label=label)
 
 
 def _with_secrets(item_set: ItemSet) -> ItemSet:
@@ -581,7 +578,7 @@ def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
 
 
 def _loads(root: str, item_sets: list[ItemSet]) -> list[TableLoad]:
-    groups: dict[str, list[ItemSet]] = {}
+    groups: dict[tuple[str, str], list[ItemSet]] = {}
     for item_set in item_sets:
-        groups.setdefault(item_set.table_label, []).append(item_set)
-    return [TableLoad(label, sets[0].table, root, tuple(sets)) for label, sets in sorted(groups.items())]
+        groups.setdefault((item_set.table_label, item_set.table_origin), []).append(item_set)
+    return [TableLoad(label, sets[0].table, root, tuple(sets)) for (label, _), sets in sorted(groups.items())]
