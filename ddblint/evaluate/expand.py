@@ -578,7 +578,10 @@ def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
 
 
 def _loads(root: str, item_sets: list[ItemSet]) -> list[TableLoad]:
+    """One population per table: by its address or name, else by where its unknown name comes from."""
     groups: dict[tuple[str, str], list[ItemSet]] = {}
     for item_set in item_sets:
-        groups.setdefault((item_set.table_label, item_set.table_origin), []).append(item_set)
-    return [TableLoad(label, sets[0].table, root, tuple(sets)) for (label, _), sets in sorted(groups.items())]
+        origin = item_set.table_origin
+        groups.setdefault(("", origin) if origin else (item_set.table_label, ""), []).append(item_set)
+    loads = [TableLoad(sets[0].table_label, sets[0].table, root, tuple(sets)) for sets in groups.values()]
+    return sorted(loads, key=lambda load: (load.table_label, load.item_sets[0].table_origin))
