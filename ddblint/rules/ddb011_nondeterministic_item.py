@@ -75,7 +75,8 @@ def _set_aside(group: list[ItemSet], load: TableLoad) -> str:
     blocks = len({s.block_place for s in group})
     calls = len(group) - blocks
     by = f" by {blocks:,} blocks" if blocks > 1 else (f" by {len(group):,} module calls" if calls else "")
-    return f"; `ignore_changes` fits one seed, but {size_of(group)} of this shape are written into `{load.table_label}`{by}"
+    written = f"{size_of(group)} of this shape are written into `{load.table_label}`{by}"
+    return f"; `ignore_changes` fits one seed, but {written}"
 
 
 @rule("DDB011")
