@@ -230,3 +230,76 @@ def test_a_pre_commit_run_on_the_grown_root_points_back_at_it(tmp_path: Path) ->
     assert finding.span.path.endswith("modules/seed/main.tf")
     shown = message_and_callers(finding, relative_to(str(repo)))  # paths as the hook shows them, from the top
     assert shown.endswith("(via module.seed in envs/e07/main.tf:1).")
+
+
+# -- DDB011, DDB020, DDB022: evidence over blocks adds up as inside one for_each --
+
+EVENTS_TABLE = """\
+resource "aws_dynamodb_table" "events" {
+  name     = "events"
+  hash_key = "pk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+"""
+
+
+def _stamped(name: str, meta: str = "", key: str = '"{name}"', stamp: str = "timestamp()") -> str:
+    return (
+        f'resource "aws_dynamodb_table_item" "{name}" {{\n  {meta}\n'
+        "  table_name = aws_dynamodb_table.events.name\n  hash_key   = aws_dynamodb_table.events.hash_key\n"
+        f"  item = jsonencode({{ pk = {{ S = {key.format(name=name)} }}, at = {{ S = {stamp} }} }})\n"
+        "  lifecycle {\n    ignore_changes = [item]\n  }\n}\n"
+    )
+
+
+def test_stamped_seeds_in_sibling_blocks_add_up_as_in_one_for_each(tmp_path: Path) -> None:
+    siblings = EVENTS_TABLE + "".join(_stamped(f"e{i}", stamp="uuid()") for i in range(8))
+    _write(tmp_path / "siblings", {"main.tf": siblings})
+    one_block = EVENTS_TABLE + _stamped("e", 'for_each = toset(["1", "2", "3", "4", "5", "6", "7", "8"])', "each.key")
+    _write(tmp_path / "for_each", {"main.tf": one_block})
+    by_blocks = _active(_lint(tmp_path / "siblings"), "DDB011")
+    (in_one,) = _active(_lint(tmp_path / "for_each"), "DDB011")
+    assert len(by_blocks) == 8 and all("8 items of this shape" in m for m in by_blocks)
+    assert "8 items of this shape" in in_one
+
+
+def test_one_stamped_seed_beside_seeds_of_other_shapes_stays_silent(tmp_path: Path) -> None:
+    counter = _stamped("counter", stamp='"0"').replace("at = ", "value = ")
+    _write(tmp_path, {"main.tf": EVENTS_TABLE + _stamped("install") + counter})
+    assert _active(_lint(tmp_path), "DDB011") == []
+
+
+def _into_variable_table(name: str, key: str, hash_key: str = "pk") -> str:
+    return (
+        f'resource "aws_dynamodb_table_item" "{name}" {{\n  table_name = var.table\n'
+        f'  hash_key   = "{hash_key}"\n  item       = jsonencode({{ {key} }})\n}}\n'
+    )
+
+
+def test_key_types_split_evenly_between_blocks_report_both_sides(tmp_path: Path) -> None:
+    files = {
+        "main.tf": 'variable "table" {}\n'
+        + _into_variable_table("a", 'pk = { S = "a" }')
+        + _into_variable_table("b", 'pk = { N = "2" }')
+    }
+    _write(tmp_path, files)
+    messages = _active(_lint(tmp_path), "DDB022")
+    assert sorted(m.split(":")[1].strip() for m in messages) == [
+        "`pk` as `N` (`S` in 1 other item).",
+        "`pk` as `S` (`N` in 1 other item).",
+    ]
+
+
+def test_a_lone_item_in_an_unresolved_table_is_not_judged_by_its_own_arguments(tmp_path: Path) -> None:
+    _write(tmp_path, {"main.tf": 'variable "table" {}\n' + _into_variable_table("a", 'other = { S = "x" }')})
+    assert _active(_lint(tmp_path), "DDB020") == []
+    siblings = _into_variable_table("b", 'pk = { S = "b" }') + _into_variable_table("c", 'id = { S = "c" }', "id")
+    (tmp_path / "more.tf").write_text(siblings, encoding="utf-8")
+    messages = {m.split("`")[1]: m for m in _active(_lint(tmp_path), "DDB020")}
+    assert sorted(messages) == ["aws_dynamodb_table_item.a", "aws_dynamodb_table_item.c"]  # b agrees with a
+    assert messages["aws_dynamodb_table_item.a"].endswith("(hash key `pk`): no `pk` attribute (other items carry it).")
+    assert '`hash_key = "id"` (`pk` in 2 other items)' in messages["aws_dynamodb_table_item.c"]
