@@ -1,11 +1,13 @@
-"""Generate one root module whose single table is written by N single-item blocks.
+"""Generate one root module whose tables are written by N single-item blocks.
 
 The population of one table is judged as a whole (every block's items together,
 as one ``for_each`` would be), so this tree is the case where a step that
 compares blocks with each other would show: N copy-pasted roster entries, each
-a person with a phone number, a tenth of them with ``ignore_changes``, in files
-of 100 blocks. Its cost must grow linearly with N; ``run.py --table-blocks``
-measures it.
+a person with a phone number, a tenth of them with ``ignore_changes`` and a
+creation time from ``timestamp()`` (stamped records, DDB011), and a fifth into a
+second table named by a variable, whose key schema only the population gives
+(every tenth of those writes its key as a number: DDB022), in files of 100
+blocks. Its cost must grow linearly with N; ``run.py --table-blocks`` measures it.
 
 The output is a pure function of N: two runs write byte-identical trees.
 
@@ -39,15 +41,22 @@ resource "aws_dynamodb_table" "roster" {
 
 def entry(index: int) -> str:
     """One roster entry: its own person and phone number, so every block adds evidence."""
-    lifecycle = "\n  lifecycle {\n    ignore_changes = [item]\n  }\n" if index % 10 == 0 else ""
+    stamped = index % 10 == 0
+    lifecycle = "\n  lifecycle {\n    ignore_changes = [item]\n  }\n" if stamped else ""
+    created = "    created_at = { S = timestamp() }\n" if stamped else ""
+    external = index % 5 == 1
+    table = "var.external_table" if external else "aws_dynamodb_table.roster.name"
+    hash_key = '"pk"' if external else "aws_dynamodb_table.roster.hash_key"
+    key = f'N = "{index}"' if external and index % 50 == 1 else f'S = "ENGINEER#{index:05d}"'
     return (
         f'resource "aws_dynamodb_table_item" "entry_{index:05d}" {{\n'
-        "  table_name = aws_dynamodb_table.roster.name\n"
-        "  hash_key   = aws_dynamodb_table.roster.hash_key\n"
+        f"  table_name = {table}\n"
+        f"  hash_key   = {hash_key}\n"
         "  item = jsonencode({\n"
-        f'    pk        = {{ S = "ENGINEER#{index:05d}" }}\n'
+        f"    pk        = {{ {key} }}\n"
         f'    full_name = {{ S = "Engineer {index:05d}" }}\n'
         f'    phone     = {{ S = "+44 7700 {index:06d}" }}\n'
+        f"{created}"
         "  })\n"
         f"{lifecycle}}}\n"
     )
