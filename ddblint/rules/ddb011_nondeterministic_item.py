@@ -61,13 +61,22 @@ def _written_names(item_set: ItemSet) -> list[str] | None:
     return None if any(n is None for n in names) else [n for n in names if n is not None]
 
 
-def _stamped_once(load: TableLoad) -> dict[tuple[object, ...], list[ItemSet]]:
-    """The sets that take changing values once (``ignore_changes``), grouped by the shape of their item."""
+def _stamped_once(load: TableLoad) -> dict[int, str | None]:
+    """For each set that takes changing values once (``ignore_changes``), by ``id``: why that is
+    no excuse (the items of its shape the table receives), or None when it is a lone seed.
+
+    Sets are grouped by the shape of their item, and each group is weighed once.
+    """
     groups: dict[tuple[object, ...], list[ItemSet]] = {}
     for item_set in load.item_sets:
         if item_set.nondeterministic and ignores_item(item_set):
             groups.setdefault(_shape(item_set), []).append(item_set)
-    return groups
+    reasons: dict[int, str | None] = {}
+    for group in groups.values():
+        largest = total_of(group)
+        reason = None if largest is not None and largest <= 1 else _set_aside(group, load)
+        reasons.update((id(s), reason) for s in group)
+    return reasons
 
 
 def _set_aside(group: list[ItemSet], load: TableLoad) -> str:
@@ -92,14 +101,9 @@ def nondeterministic_item(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
     for item_set in load.item_sets:
         if not item_set.nondeterministic:
             continue
-        reason = ""
-        if ignores_item(item_set):
-            group = stamped_once[_shape(item_set)]
-            largest = total_of(group)
-            if largest is not None and largest <= 1:
-                continue
-            reason = _set_aside(group, load)
-        yield _hit(item_set, reason)
+        reason = stamped_once.get(id(item_set), "")
+        if reason is not None:
+            yield _hit(item_set, reason)
 
 
 def _hit(item_set: ItemSet, reason: str) -> Hit:
