@@ -263,8 +263,8 @@ def test_stamped_seeds_in_sibling_blocks_add_up_as_in_one_for_each(tmp_path: Pat
     _write(tmp_path / "for_each", {"main.tf": one_block})
     by_blocks = _active(_lint(tmp_path / "siblings"), "DDB011")
     (in_one,) = _active(_lint(tmp_path / "for_each"), "DDB011")
-    assert len(by_blocks) == 8 and all("8 items of this shape" in m for m in by_blocks)
-    assert "8 items of this shape" in in_one
+    assert len(by_blocks) == 8 and all("stamps 8 items of one shape (8 blocks)" in m for m in by_blocks)
+    assert "stamps 8 items of one shape with `timestamp()`" in in_one
 
 
 def test_one_stamped_seed_beside_seeds_of_other_shapes_stays_silent(tmp_path: Path) -> None:
@@ -288,9 +288,9 @@ def test_key_types_split_evenly_between_blocks_report_both_sides(tmp_path: Path)
     }
     _write(tmp_path, files)
     messages = _active(_lint(tmp_path), "DDB022")
-    assert sorted(m.split(":")[1].strip() for m in messages) == [
-        "`pk` as `N` (`S` in 1 other item).",
-        "`pk` as `S` (`N` in 1 other item).",
+    assert sorted(m.split("share: ")[1] for m in messages) == [
+        "`pk` as `N` (1 other item: `S`).",
+        "`pk` as `S` (1 other item: `N`).",
     ]
 
 
@@ -301,5 +301,7 @@ def test_a_lone_item_in_an_unresolved_table_is_not_judged_by_its_own_arguments(t
     (tmp_path / "more.tf").write_text(siblings, encoding="utf-8")
     messages = {m.split("`")[1]: m for m in _active(_lint(tmp_path), "DDB020")}
     assert sorted(messages) == ["aws_dynamodb_table_item.a", "aws_dynamodb_table_item.c"]  # b agrees with a
-    assert messages["aws_dynamodb_table_item.a"].endswith("(hash key `pk`): no `pk` attribute (other items carry it).")
-    assert '`hash_key = "id"` (`pk` in 2 other items)' in messages["aws_dynamodb_table_item.c"]
+    assert messages["aws_dynamodb_table_item.a"].endswith(
+        "disagrees on keys with the items into `table var.table`: no `pk` attribute."
+    )
+    assert '`hash_key = "id"` (2 other items: `pk`)' in messages["aws_dynamodb_table_item.c"]

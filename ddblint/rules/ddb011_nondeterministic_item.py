@@ -74,18 +74,17 @@ def _stamped_once(load: TableLoad) -> dict[int, str | None]:
     reasons: dict[int, str | None] = {}
     for group in groups.values():
         largest = total_of(group)
-        reason = None if largest is not None and largest <= 1 else _set_aside(group, load)
+        reason = None if largest is not None and largest <= 1 else _set_aside(group)
         reasons.update((id(s), reason) for s in group)
     return reasons
 
 
-def _set_aside(group: list[ItemSet], load: TableLoad) -> str:
-    """Why ``ignore_changes`` does not excuse the group: the items of this shape the table receives."""
+def _set_aside(group: list[ItemSet]) -> str:
+    """Why ``ignore_changes`` does not excuse the group: how many items of this shape are stamped, from where."""
     blocks = len({s.block_place for s in group})
     calls = len(group) - blocks
-    by = f" by {blocks:,} blocks" if blocks > 1 else (f" by {len(group):,} module calls" if calls else "")
-    written = f"{size_of(group)} of this shape are written into `{load.table_label}`{by}"
-    return f"; `ignore_changes` fits one seed, but {written}"
+    by = f" ({blocks:,} blocks)" if blocks > 1 else (f" ({len(group):,} module calls)" if calls else "")
+    return f"{size_of(group)} of one shape{by}"
 
 
 @rule("DDB011")
@@ -106,13 +105,18 @@ def nondeterministic_item(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
             yield _hit(item_set, reason)
 
 
-def _hit(item_set: ItemSet, reason: str) -> Hit:
-    by_effect: dict[str, list[str]] = {}
-    for source in item_set.nondeterministic:
-        by_effect.setdefault(_effect(source), []).append(f"`{source}`")
-    causes = "; ".join(_cause(sources, effect) for effect, sources in by_effect.items())
-    subject = "every item" if item_set.template is not None else "its item"  # a template: all it will have
-    message = f"`{item_set.address}` builds {subject} from changing values: {causes}{reason}."
+def _hit(item_set: ItemSet, stamped: str) -> Hit:
+    """``stamped`` names the items of one shape stamped once; empty for an item rewritten on every run."""
+    sources = ", ".join(f"`{source}`" for source in item_set.nondeterministic)
+    if stamped:
+        message = f"`{item_set.address}` stamps {stamped} with {sources} under `ignore_changes`: records, not a seed."
+    else:
+        by_effect: dict[str, list[str]] = {}
+        for source in item_set.nondeterministic:
+            by_effect.setdefault(_effect(source), []).append(f"`{source}`")
+        causes = "; ".join(_cause(names, effect) for effect, names in by_effect.items())
+        subject = "every item" if item_set.template is not None else "its item"  # a template: all it will have
+        message = f"`{item_set.address}` builds {subject} from changing values: {causes}."
     identity = f"{item_set.address}|{','.join(item_set.nondeterministic)}"
     first = item_set.nondeterministic[0].removesuffix(")")
     focus = item_line(item_set, text=first)

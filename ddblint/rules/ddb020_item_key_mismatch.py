@@ -47,24 +47,15 @@ def _population_problems(instance: ItemInstance, keys: PopulationKeys) -> Iterat
         given = f'`range_key = "{range_key}"`' if range_key else "no `range_key` argument"
         yield instance.key, "range_key", f"{given} ({keys.range_key.others(range_key)})"
     for name in keys.lacks(instance):
-        yield instance.key, f"missing {name}", f"no `{name}` attribute (other items carry it)"
+        yield instance.key, f"missing {name}", f"no `{name}` attribute"
 
 
-def _hit(item_set: ItemSet, observations: list[Observation], against: str, schema: str) -> Hit:
-    message = (
-        f"`{item_set.address}` does not match the key schema {against} ({schema}): "
-        f"{summarize(item_set, observations, limit=2)}."
-    )
+def _hit(item_set: ItemSet, observations: list[Observation], subject: str) -> Hit:
+    message = f"`{item_set.address}` {subject}: {summarize(item_set, observations, limit=2)}."
     label = item_set.table.address if item_set.table is not None else item_set.table_label
     identity = f"{item_set.address}|{label}|" + ",".join(sorted(o.group for o in observations))
     focus = argument_line(item_set, observations[0].group) or item_line(item_set)
     return Hit(message, item_set.span, item_set.address, (), identity, focus)
-
-
-def _agreed_schema(keys: PopulationKeys) -> str:
-    hash_key, range_key = keys.hash_key.agreed, keys.range_key.agreed
-    schema = f"hash key `{hash_key}`" if hash_key is not None else "no hash key most agree on"
-    return schema + (f", range key `{range_key}`" if range_key else "")
 
 
 @rule("DDB020")
@@ -82,11 +73,11 @@ def item_key_mismatch(load: TableLoad, options: NoOptions) -> Iterator[Hit]:
         if table is not None and table.hash_key is not None:
             observations = observe(found for instance in instances for found in _problems(instance, table))
             schema = f"hash key `{table.hash_key}`" + (f", range key `{table.range_key}`" if table.range_key else "")
-            against = f"of `{table.address}`"
+            subject = f"does not match the key schema of `{table.address}` ({schema})"
         elif keys is not None:
             observations = observe(found for instance in instances for found in _population_problems(instance, keys))
-            schema, against = _agreed_schema(keys), f"the items into `{load.table_label}` give it"
+            subject = f"disagrees on keys with the items into `{load.table_label}`"
         else:
             continue
         if observations:
-            yield _hit(item_set, observations, against, schema)
+            yield _hit(item_set, observations, subject)

@@ -49,11 +49,11 @@ class Vote:
         return len(self.counts) > 1 and answer != self.agreed
 
     def others(self, answer: str) -> str:
-        """```pk` in 7 other items``: what the instances not giving ``answer`` say, the commonest first."""
+        """``7 other items: `pk```: what the instances not giving ``answer`` say, the commonest first."""
         rest = [(a, n) for a, n in self.counts.most_common() if a != answer]
         shown = ", ".join(f"`{a}`" if a != NO_ARGUMENT else "none" for a, _ in rest[:2])
         total = sum(n for _, n in rest)
-        return f"{shown} in {total:,} other item{'s' if total != 1 else ''}"
+        return f"{total:,} other item{'s' if total != 1 else ''}: {shown}"
 
 
 @dataclass(frozen=True)
