@@ -158,6 +158,8 @@ class TableLoad:
     Sibling blocks, copy-pasted module calls, ``for_each``ed and nested calls all
     add their sets here, each carrying its provenance (``root_dir``, ``callers``,
     the block, ``total.data_files``), so rules judge what the table receives.
+    A table known by address or name is one population; one ddblint cannot
+    resolve is one per place its name comes from (``table_origin``).
     """
 
     table_label: str

@@ -51,7 +51,7 @@ class Vote:
     def others(self, answer: str) -> str:
         """``7 other items: `pk```: what the instances not giving ``answer`` say, the commonest first."""
         rest = [(a, n) for a, n in self.counts.most_common() if a != answer]
-        shown = ", ".join(f"`{a}`" if a != NO_ARGUMENT else "none" for a, _ in rest[:2])
+        shown = ", ".join(f"`{a}`" if a != NO_ARGUMENT else "no argument" for a, _ in rest[:2])
         total = sum(n for _, n in rest)
         return f"{total:,} other item{'s' if total != 1 else ''}: {shown}"
 
