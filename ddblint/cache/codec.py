@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import importlib
 import marshal
@@ -162,7 +163,9 @@ def _allowed(cls: type) -> type | None:
     return None
 
 
+@functools.cache
 def _resolve(name: Any) -> type:
+    """The value class an entry names (remembered: a run reads the same few dozen names in every entry)."""
     if not isinstance(name, str):
         raise CacheFormatError("a class name that is not a string")
     module, _, qualname = name.rpartition(".")
