@@ -288,6 +288,26 @@ def test_a_name_shared_by_tables_with_different_keys_resolves_to_none(tmp_path: 
     assert not _by_rule(result, "DDB020") and not _by_rule(result, "DDB022")
 
 
+@pytest.mark.parametrize(
+    ("output", "resolved"),
+    [("aws_dynamodb_table.k.name", True), ("aws_dynamodb_table.k.id", True), ('"keyed"', False), ("var.x", False)],
+)
+def test_the_table_is_found_through_the_output_of_the_module_declaring_it(
+    tmp_path: Path, output: str, resolved: bool
+) -> None:
+    """An output that names a table resource leads to its key schema; any other output leaves it unknown."""
+    files = {
+        "main.tf": 'module "tables" {\n  source = "./tables"\n}\n'
+        + 'module "seed" {\n  source = "./seed"\n  table = module.tables.keyed\n}\n',
+        "tables/main.tf": KEYED_TABLE
+        + f'variable "x" {{\n  default = "y"\n}}\noutput "keyed" {{\n  value = {output}\n}}\n',
+        "seed/main.tf": 'variable "table" {}\n' + _keyed_item("var.table"),
+    }
+    messages = _by_rule(_lint(tmp_path, files), "DDB020")
+    expected = ["`module.tables.aws_dynamodb_table.k` (hash key `pk`, range key `sk`)"] if resolved else []
+    assert [m.split(" of ")[1].split(":")[0] for m in messages] == expected
+
+
 @pytest.mark.parametrize("reference", ['"nowhere"', "var.unset", "data.aws_dynamodb_table.x.name", "local.missing"])
 def test_an_unresolvable_table_gives_no_key_findings(tmp_path: Path, reference: str) -> None:
     item = _keyed_item(reference, hash_key="zz")

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
@@ -32,7 +32,7 @@ from ddblint.evaluate.values import (
     whole_number,
 )
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
-from ddblint.parse.syntax import Block, Call, Literal, TupleExpr, literal_string
+from ddblint.parse.syntax import Attribute, Block, Call, Literal, TupleExpr, literal_string
 from ddblint.problems import ParseProblem
 from ddblint.untrusted import safe_json
 
@@ -346,9 +346,18 @@ def one_line(source: str) -> str:
 
 def root_tables(module: Module, scan_root: str, max_bytes: int) -> list[Table]:
     """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
-    gateway = FileGateway(scan_root, max_bytes)
-    scope = ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
+    scope = _root_scope(module, scan_root, max_bytes)
     return [_table(scope, resource) for resource in module.resources if resource.type == TABLE_TYPE]
+
+
+def root_value(module: Module, attribute: Attribute, scan_root: str, max_bytes: int) -> Any:
+    """``attribute`` of ``module`` evaluated as in a root: what an output refers to, say."""
+    return evaluate_attribute(_root_scope(module, scan_root, max_bytes), attribute.expr)[0]
+
+
+def _root_scope(module: Module, scan_root: str, max_bytes: int) -> ModuleScope:
+    gateway = FileGateway(scan_root, max_bytes)
+    return ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
 
 
 def _table(scope: ModuleScope, resource: Resource) -> Table:
@@ -528,9 +537,18 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
         elif not label:
             attribute = item_set.resource.attribute("table_name")
             label = f"table {one_line(attribute.source)}" if attribute is not None else "an unnamed table"
-        origin = reference.origin if table is None and isinstance(reference, Unknown) else ""
+        origin = _origin(reference) if table is None else ""
         resolved.append(replace(item_set, table=table, table_label=label, table_origin=origin))
     return [_with_secrets(s) for s in _merge_instances(resolved)]
+
+
+def _origin(reference: Any) -> str:
+    """Where an unknown table name comes from; a module output by its full address in the root."""
+    if not isinstance(reference, Unknown):
+        return ""
+    if reference.resource is not None and reference.resource[1].startswith("module."):
+        return "".join(reference.resource)
+    return reference.origin
 
 
 def _with_secrets(item_set: ItemSet) -> ItemSet:

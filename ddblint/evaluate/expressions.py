@@ -355,7 +355,9 @@ class Evaluator:
         if ref.kind == "data":
             return Unknown(f"data source {ref.address} is read only at plan or apply time", address, external=True)
         if ref.kind == "module":
-            return Unknown(f"module output {address} is known only after apply", address, external=True)
+            # The output's place, so a table reached through it can still be found (evaluate.table_outputs).
+            reason = f"module output {address} is known only after apply"
+            return Unknown(reason, address, resource=(self.scope.module_address, address), external=True)
         if ref.type.startswith("random_"):
             return Unknown(f"{address} is generated randomly by Terraform", address, nondeterministic=True)
         if ref.type.startswith("time_"):

@@ -1,4 +1,4 @@
-"""The evaluate stage of a run: every root module instantiated, then tables found by name.
+"""The evaluate stage of a run: every root module instantiated, then tables found by name and by module output.
 
 In: the loaded modules, the prefilter's roots and table index. Out: the
 :class:`~ddblint.evaluate.analysis.Analysis` the rules check, with every problem
@@ -15,6 +15,7 @@ from ddblint.evaluate.analysis import Analysis
 from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import attach_tables_by_name
+from ddblint.evaluate.table_outputs import attach_tables_by_output
 
 if TYPE_CHECKING:
     from ddblint.cache.store import Cache
@@ -57,6 +58,7 @@ def evaluate(
     progress.checking(len(prefiltered.roots))
     analysis = analyse(modules, prefiltered.roots, discovery.reach, loader, analyse_one)
     attach_tables_by_name(analysis, prefiltered.tables, loader.modules, discovery.reach, max_bytes)
+    attach_tables_by_output(analysis, loader.modules, discovery.reach, max_bytes)
     loader.close()
     analysis.problems = list(dict.fromkeys(discovery.problems + analysis.problems))
     if root_cache is not None:

@@ -40,7 +40,7 @@ def attach_tables_by_name(
         tables.extend(root_tables(module, scan_root, max_bytes))
     found = _unambiguous(tables, wanted)
     if found:
-        _attach(analysis, found)
+        replace_sets(analysis, lambda s: found.get(s.table_name) if s.table is None and s.table_name else None)
 
 
 def _unambiguous(tables: list[Table], names: set[str]) -> dict[str, Table]:
@@ -62,12 +62,13 @@ def _schema(table: Table) -> tuple[object, ...]:
     return (*keys, tuple(table.attribute_types.get(k) for k in keys if k is not None))
 
 
-def _attach(analysis: Analysis, tables: dict[str, Table]) -> None:
-    """Replace the resolved item sets everywhere the analysis holds them (sets and table loads)."""
+def replace_sets(analysis: Analysis, table_of: Callable[[ItemSet], Table | None]) -> None:
+    """Give each item set the table ``table_of`` finds for it, everywhere the analysis holds it (sets and loads)."""
     replaced: dict[int, ItemSet] = {}
     for item_set in analysis.item_sets:
-        if item_set.table is None and item_set.table_name in tables:
-            replaced[id(item_set)] = replace(item_set, table=tables[item_set.table_name])
+        table = table_of(item_set)
+        if table is not None:
+            replaced[id(item_set)] = replace(item_set, table=table)
     analysis.item_sets = [replaced.get(id(s), s) for s in analysis.item_sets]
     loads = []
     for load in analysis.loads:

@@ -77,6 +77,7 @@ class Module:
     resources: list[Resource] = field(default_factory=list)
     data: list[Resource] = field(default_factory=list)
     calls: list[ModuleCall] = field(default_factory=list)
+    outputs: dict[str, Attribute] = field(default_factory=dict)  # output name -> its ``value``
     tfvars: dict[str, Attribute] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
 
@@ -119,7 +120,13 @@ def build_module(directory: str, files: list[ParsedFile], var_files: Sequence[Pa
 
 
 # The blocks ddblint reads and the labels Terraform requires on each.
-_LABELS = {"resource": ("type", "name"), "data": ("type", "name"), "variable": ("name",), "module": ("name",)}
+_LABELS = {
+    "resource": ("type", "name"),
+    "data": ("type", "name"),
+    "variable": ("name",),
+    "module": ("name",),
+    "output": ("name",),
+}
 
 
 def _add_block(module: Module, block: Block, path: str) -> None:
@@ -141,6 +148,8 @@ def _add_block(module: Module, block: Block, path: str) -> None:
     elif block.type == "locals":
         for name, attribute in block.attributes.items():
             module.locals[name] = (attribute, path)
+    elif block.type == "output" and len(labels) == 1 and (value := block.attributes.get("value")) is not None:
+        module.outputs[labels[0]] = value
     elif block.type == "module" and len(labels) == 1:
         source = block.attributes.get("source")
         text = source.expr.value if source is not None and isinstance(source.expr, Literal) else ""

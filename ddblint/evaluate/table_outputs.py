@@ -1,0 +1,79 @@
+"""Find an item's table through the output of the module that declares it.
+
+Teams keep their tables in a module of their own (``module "tables"``) and pass
+``module.tables.users_table`` to the items, or to the modules that write them.
+The value of an output is known only after apply, but what it refers to is
+written down: an ``output`` whose ``value`` is ``aws_dynamodb_table.users.name``
+(or ``.id``) names the table, and its key schema is in that module. This pass
+follows such names one level: from the module the output is read in, through
+its call, to the callee's output and table. The callee is loaded on demand, as
+the by-name pass does; an output that names anything else leaves the item
+unresolved, and key rules then judge it with its population.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+
+from ddblint.evaluate.analysis import Analysis, ItemSet, Table
+from ddblint.evaluate.expand import root_tables, root_value
+from ddblint.evaluate.table_names import ModulesLoader, replace_sets
+from ddblint.evaluate.values import Unknown
+from ddblint.model.module import TABLE_TYPE, Module
+
+# ``module.a["x"].module.tables.users_table``: the calls down to the reader, the callee, the output.
+_OUTPUT = re.compile(r"^(?P<path>(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)module\.(?P<call>[\w-]+)\.(?P<output>[\w-]+)$")
+_CALL = re.compile(r"module\.([\w-]+)(?:\[[^\]]*\])?\.")
+
+
+def attach_tables_by_output(analysis: Analysis, load_modules: ModulesLoader, scan_root: str, max_bytes: int) -> None:
+    """Give item sets whose table name is a module output the table that output names."""
+    found: dict[tuple[str, str], Table | None] = {}
+    for item_set in analysis.item_sets:
+        if item_set.table is None and _OUTPUT.match(item_set.table_origin):
+            key = (item_set.root_dir, item_set.table_origin)
+            if key not in found:
+                found[key] = _table_of(item_set, load_modules, scan_root, max_bytes)
+    if any(table is not None for table in found.values()):
+        replace_sets(analysis, lambda s: found.get((s.root_dir, s.table_origin)) if s.table is None else None)
+
+
+def _table_of(item_set: ItemSet, load_modules: ModulesLoader, scan_root: str, max_bytes: int) -> Table | None:
+    match = _OUTPUT.match(item_set.table_origin)
+    if match is None:
+        return None
+    reader = _module_at(item_set.root_dir, _CALL.findall(match["path"]), load_modules, scan_root)
+    callee = _module_at(reader.dir, [match["call"]], load_modules, scan_root) if reader is not None else None
+    value = callee.outputs.get(match["output"]) if callee is not None else None
+    if callee is None or value is None:
+        return None
+    named = root_value(callee, value, scan_root, max_bytes)
+    if not (isinstance(named, Unknown) and named.resource is not None and named.resource[0] == ""):
+        return None
+    address = named.resource[1]
+    if not address.startswith(TABLE_TYPE + "."):
+        return None
+    table = next((t for t in root_tables(callee, scan_root, max_bytes) if t.address == address), None)
+    prefix = f"{match['path']}module.{match['call']}."
+    return replace(table, address=prefix + table.address) if table is not None else None
+
+
+def _inside(directory: str, scan_root: str) -> bool:
+    root = os.path.abspath(scan_root)
+    return os.path.commonpath([root, os.path.abspath(directory)]) == root
+
+
+def _module_at(directory: str, calls: list[str], load_modules: ModulesLoader, scan_root: str) -> Module | None:
+    """The module reached from ``directory`` through the local calls named ``calls``, in order."""
+    loaded = load_modules([directory])
+    module = loaded[0] if loaded else None
+    for name in calls:
+        call = next((c for c in module.calls if c.name == name), None) if module is not None else None
+        target = module.local_call_dir(call) if module is not None and call is not None else None
+        if target is None or not _inside(target, scan_root) or not os.path.isdir(target):
+            return None
+        loaded = load_modules([target])
+        module = loaded[0] if loaded else None
+    return module
