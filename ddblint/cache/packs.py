@@ -40,48 +40,53 @@ _CHECKSUM_BYTES = 16
 class PackReader:
     """One pack on disk, open for reading entries by key."""
 
-    def __init__(self, path: str, descriptor: int, entries: dict[str, tuple[int, int]]) -> None:
+    def __init__(self, path: str, stream: BinaryIO, entries: dict[str, tuple[int, int]]) -> None:
         self.path = path
-        self._descriptor = descriptor
+        self._stream = stream
         self.entries = entries  # key -> (offset, length)
 
     def read(self, key: str) -> bytes | None:
         offset, length = self.entries[key]
         try:
-            return os.pread(self._descriptor, length, offset)
-        except OSError:
+            return _read_at(self._stream, offset, length)
+        except (OSError, ValueError):
             return None
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            os.close(self._descriptor)
+            self._stream.close()
 
 
 def open_pack(path: str) -> PackReader | None:
     """The pack at ``path`` with its index read, or None if it is not a whole pack of this version."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        stream = open(path, "rb", buffering=0)  # noqa: SIM115 - kept open for the run, closed by PackReader.close
     except OSError:
         return None
     try:
-        entries = _read_index(descriptor)
+        entries = _read_index(stream)
     except (OSError, ValueError, struct.error):
         entries = None
     if entries is None:
-        os.close(descriptor)
+        stream.close()
         return None
-    return PackReader(path, descriptor, entries)
+    return PackReader(path, stream, entries)
 
 
-def _read_index(descriptor: int) -> dict[str, tuple[int, int]] | None:
-    size = os.fstat(descriptor).st_size
+def _read_at(stream: BinaryIO, offset: int, length: int) -> bytes:
+    stream.seek(offset)
+    return stream.read(length)
+
+
+def _read_index(stream: BinaryIO) -> dict[str, tuple[int, int]] | None:
+    size = os.fstat(stream.fileno()).st_size
     if size < _TRAILER.size:
         return None
-    magic, version, count, checksum = _TRAILER.unpack(os.pread(descriptor, _TRAILER.size, size - _TRAILER.size))
+    magic, version, count, checksum = _TRAILER.unpack(_read_at(stream, size - _TRAILER.size, _TRAILER.size))
     index_start = size - _TRAILER.size - count * _RECORD.size
     if magic != MAGIC or version != VERSION or index_start < 0:
         return None
-    index = os.pread(descriptor, count * _RECORD.size, index_start)
+    index = _read_at(stream, index_start, count * _RECORD.size)
     if len(index) != count * _RECORD.size or hashlib.blake2b(index, digest_size=_CHECKSUM_BYTES).digest() != checksum:
         return None
     entries: dict[str, tuple[int, int]] = {}
