@@ -1,4 +1,4 @@
-"""Turn HCL text into ddblint's syntax tree, using python-hcl2's Lark grammar.
+"""Turn HCL text into ddblint's syntax tree, using python-hcl2's Lark grammar (or a faster equal).
 
 We use python-hcl2's raw Lark parse tree and convert it straight into the
 typed nodes of :mod:`ddblint.parse.syntax`. Skipping python-hcl2's own
@@ -58,7 +58,21 @@ def _parser() -> Any:
 
 
 def parse_body(text: str) -> tuple[list[Block], dict[str, Attribute]]:
-    """Parse a whole file: its top-level blocks and top-level attributes."""
+    """Parse a whole file: its top-level blocks and top-level attributes.
+
+    Most files are read by the hand-written parser of :mod:`ddblint.parse.subset`,
+    which builds the same tree; whatever it leaves, errors included, goes to Lark.
+    """
+    from ddblint.parse.subset import parse_subset  # it builds on this module's helpers
+
+    parsed = parse_subset(text)
+    if parsed is not None:
+        return parsed
+    return parse_body_with_lark(text)
+
+
+def parse_body_with_lark(text: str) -> tuple[list[Block], dict[str, Attribute]]:
+    """Parse a whole file with python-hcl2's grammar: the reference for :mod:`ddblint.parse.subset`."""
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
     try:
@@ -128,7 +142,7 @@ def _subtrees(node: Any) -> list[Any]:
     return [c for c in node.children if _is_tree(c) and c.data != "new_line_or_comment"]
 
 
-def _unescape(raw: str) -> str:
+def unescape(raw: str) -> str:
     """Decode HCL's escapes; ``\\U00110000`` is no character (an error, as in Terraform), and a
     lone surrogate such as ``\\ud800`` becomes U+FFFD, as Go encodes it."""
 
@@ -219,7 +233,7 @@ class _Converter:
         return Reference(str(node.children[0]))
 
     def _string(self, node: Any) -> Expr:
-        return _template(self._string_parts(node))
+        return template_of_parts(self._string_parts(node))
 
     def _string_parts(self, node: Any) -> list[str | Expr]:
         parts: list[str | Expr] = []
@@ -233,7 +247,7 @@ class _Converter:
                 if kind == "ESCAPED_INTERPOLATION" or kind == "ESCAPED_DIRECTIVE":
                     parts.append(raw[1:])
                 else:
-                    parts.append(_unescape(raw))
+                    parts.append(unescape(raw))
             elif inner.data == "interpolation":
                 parts.append(self.expr(_subtrees(inner)[0]))
             else:
@@ -241,7 +255,7 @@ class _Converter:
         return parts
 
     def _template_string(self, node: Any) -> Expr:
-        return Literal(_unescape(str(node.children[0])[2:-2]))
+        return Literal(unescape(str(node.children[0])[2:-2]))
 
     def _heredoc_template(self, node: Any) -> Expr:
         return heredoc(str(node.children[0]), trim=False)
@@ -344,7 +358,7 @@ class _Converter:
         return ForExpr(key_var, value_var, collection, self.expr(key), self.expr(value), condition, grouped)
 
 
-def _template(parts: list[str | Expr]) -> Expr:
+def template_of_parts(parts: list[str | Expr]) -> Expr:
     """A template that is a single interpolation yields that value unconverted, as in HCL."""
     merged: list[str | Expr] = []
     for part in parts:
@@ -408,7 +422,7 @@ def template_from_text(text: str) -> Expr:
             continue
         i += 1
     parts.append(text[literal_start:])
-    return _template(parts)
+    return template_of_parts(parts)
 
 
 def _closing_brace(text: str, start: int) -> int:
