@@ -12,13 +12,15 @@ import contextlib
 import json
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.discover.prefilter import read_prefix
 from ddblint.parse.comments import directive_comments
-from ddblint.parse.compat import hcl2_parser
-from ddblint.parse.hcl import HclSyntaxError, parse_body
+from ddblint.parse.compat import ForeignHcl2Error, hcl2_parser
+from ddblint.parse.hcl import HclSyntaxError, parse_body_with_lark
+from ddblint.parse.subset import parse_subset
 from ddblint.parse.syntax import Attribute, Block, ParsedFile, room_for_deep_trees
 from ddblint.parse.tfjson import blocks_from_json, load_document
 from ddblint.problems import ParseProblem
@@ -108,15 +110,14 @@ def parse_bytes(path: str, data: bytes, time_budget: float = DEFAULT_TIME_BUDGET
 
 def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -> ParsedFile:
     parsed = ParsedFile(path)
-    if not path.endswith(".json"):
-        hcl2_parser()  # built (once per process) before the clock starts: the file did not cost that time
     try:
-        with _time_budget(time_budget), room_for_deep_trees():
-            if path.endswith(".json"):
+        if path.endswith(".json"):
+            with _time_budget(time_budget), room_for_deep_trees():
                 parsed.blocks, parsed.attributes = _parse_json(path, text)
-            else:
-                parsed.blocks, parsed.attributes = parse_body(text)
-                parsed.directives = directive_comments(text)
+        else:
+            (parsed.blocks, parsed.attributes), parsed.directives = _parse_hcl(text, time_budget)
+    except ForeignHcl2Error:
+        raise  # not this file's problem: the run stops with advice
     except HclSyntaxError as exc:
         parsed.problem = ParseProblem(path, f"syntax error: {exc}", exc.line, exc.column)
     except json.JSONDecodeError as exc:
@@ -132,6 +133,26 @@ def parse_text(path: str, text: str, time_budget: float = DEFAULT_TIME_BUDGET) -
     if parsed.problem is not None:
         parsed.blocks, parsed.attributes = [], {}
     return parsed
+
+
+def _parse_hcl(text: str, time_budget: float) -> tuple[tuple[list[Block], dict[str, Attribute]], list[tuple[int, str]]]:
+    """The file's body and directive comments: by the fast parser, else by Lark, in one time budget.
+
+    Lark is loaded only for a file the fast parser leaves to it, and before the
+    clock goes on again: the file did not cost that time.
+    """
+    started = time.monotonic()
+    with _time_budget(time_budget), room_for_deep_trees():
+        body = parse_subset(text)
+        directives = directive_comments(text)
+    if body is None:
+        remaining = time_budget - (time.monotonic() - started)
+        hcl2_parser()
+        if time_budget > 0 and remaining <= 0:
+            raise _ParseTimeout
+        with _time_budget(remaining), room_for_deep_trees():
+            body = parse_body_with_lark(text)
+    return body, directives
 
 
 def _parse_json(path: str, text: str) -> tuple[list[Block], dict[str, Attribute]]:

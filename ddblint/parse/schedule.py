@@ -19,7 +19,7 @@ from ddblint.cache.codec import CacheFormatError, decode, encode
 from ddblint.cache.store import Cache
 from ddblint.config.settings import Settings
 from ddblint.discover.prefilter import FileContents
-from ddblint.parse.compat import hcl2_parser
+from ddblint.parse.compat import check_hcl2, hcl2_parser
 from ddblint.parse.file import TimeoutProblem, parse_bytes, read_bytes
 from ddblint.parse.syntax import ParsedFile
 from ddblint.progress import Progress
@@ -136,6 +136,8 @@ class FileParser:
                 continue
             self._done[path] = cached
             self.progress.parsed(1)
+        if any(not path.endswith(".json") for path, _ in todo):
+            check_hcl2()  # Lark, which checks it too, may never be loaded: most files need only the fast parser
         for parsed, key in self._parse_all(todo, todo_bytes):
             self._done[parsed.path] = parsed
             self._remember(parsed, key)
