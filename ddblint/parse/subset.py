@@ -62,10 +62,14 @@ _SPACE = re.compile(IGNORED)
 # One or more newlines and comments (the grammar's ``new_line_or_comment``), with the spaces around them.
 _BREAKS = re.compile(r"(?:[ \t\r]*(?:\n|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/))+[ \t\r]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+# A string without escapes or template sequences, or a whole number, that nothing after it can extend.
+_SIMPLE_STRING = re.compile(r'"([^"\\$%\n]*)"')
+_SIMPLE_VALUE = re.compile(r'(?:"([^"\\$%\n]*)"|([0-9]+))(?=[ \t\r]*[\n,}\])#])')
 # A number followed by one of these is read differently by the grammar's lexer (``1.5``, ``-11[0]``).
 _AFTER_NUMBER = frozenset("._[abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # After newlines the grammar's post-lexer glues these operators to the newline (a continued line).
 _CONTINUES = frozenset("=!<>*/%&|+?")
+_DIGITS = frozenset("0123456789")  # not str.isdigit, which takes other scripts' digits too
 _KEYWORDS = frozenset({"if", "in", "for", "for_each", "else", "endif", "endfor"})
 _LITERALS = {"true": True, "false": False, "null": None}
 _LEVELS = (
@@ -246,6 +250,14 @@ class _Parser:
     # -- expressions -------------------------------------------------------
 
     def expression(self) -> Expr:
+        char = self._skip()
+        if char == '"' or char in _DIGITS:
+            simple = _SIMPLE_VALUE.match(self.text, self.pos)
+            if simple is not None:  # the bulk of item maps: a plain string or whole number, then the end
+                self.pos = self.end = simple.end()
+                self.heredoc_last = False
+                text = simple.group(1)
+                return Literal(text if text is not None else number_from_digits(simple.group(2)))
         test = self._binary(0)
         if self._skip() != "?":
             return test
@@ -313,7 +325,7 @@ class _Parser:
         expr: Expr
         if char == '"':
             expr = template_of_parts(self._string_parts())
-        elif char.isdigit():
+        elif char in _DIGITS:
             expr = self._number()
             self.depth -= 1
             return expr
@@ -516,7 +528,11 @@ class _Parser:
 
     def _key(self) -> Expr:
         char = self._skip()
-        if char == '"':
+        simple = _SIMPLE_STRING.match(self.text, self.pos) if char == '"' else None
+        if simple is not None:
+            self.pos = self.end = simple.end()
+            key: Expr = Literal(simple.group(1))
+        elif char == '"':
             key = template_of_parts(self._string_parts())
         elif char == "(":
             self.pos += 1
@@ -539,7 +555,7 @@ class _Parser:
             if char == ".":
                 self.pos += 1
                 self._skip()
-                if not text[self.pos : self.pos + 1].isalpha() and text[self.pos : self.pos + 1] != "_":
+                if _NAME.match(text, self.pos) is None:
                     raise _Decline  # ``.0``, ``.*``, ``...``: left to Lark
                 expr = GetAttr(expr, self._plain_name())
             elif char == "[":
