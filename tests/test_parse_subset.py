@@ -113,6 +113,7 @@ ACCEPTED = [
     'a = "x"\r\nb = {\r\n  c = 1\r\n}\r\n',
     'x "a" b {}\ny { a = 1 }\n',
     "a = x +\n  y\n",
+    'a = { "" = 1, b: null, "c" = false, d = 10, e-f = "g" # h\n  i = "" }\n',
 ]
 
 DECLINED_OR_SAME = [
@@ -126,6 +127,8 @@ DECLINED_OR_SAME = [
     "in = 1\n",
     "a = { in = 1 }\n",
     "a = { true = 1 }\n",
+    "a = { for = 1, null = 2, if: 3 }\n",
+    'a = { b := 1, c => 2, d == 3, e = 1x, f = "$", g = "%" }\n',
     "a = 1 b = 2\n",
     "a {} b {}\n",
     'a = "${~ x ~}"\n',

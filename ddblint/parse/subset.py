@@ -65,6 +65,11 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 # A string without escapes or template sequences, or a whole number, that nothing after it can extend.
 _SIMPLE_STRING = re.compile(r'"([^"\\$%\n]*)"')
 _SIMPLE_VALUE = re.compile(r'(?:"([^"\\$%\n]*)"|([0-9]+))(?=[ \t\r]*[\n,}\])#])')
+# ``key = value`` of both kinds, in an object, where nothing after it can extend the value.
+_SIMPLE_ELEMENT = re.compile(
+    r'(?:"([^"\\$%\n]*)"|([a-zA-Z_][a-zA-Z0-9_-]*))[ \t]*[=:](?![=>:])[ \t]*'
+    r'(?:"([^"\\$%\n]*)"|([0-9]+)|(true|false|null))(?=[ \t\r]*[\n,}#])'
+)
 # A number followed by one of these is read differently by the grammar's lexer (``1.5``, ``-11[0]``).
 _AFTER_NUMBER = frozenset("._[abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # After newlines the grammar's post-lexer glues these operators to the newline (a continued line).
@@ -72,6 +77,7 @@ _CONTINUES = frozenset("=!<>*/%&|+?")
 _DIGITS = frozenset("0123456789")  # not str.isdigit, which takes other scripts' digits too
 _KEYWORDS = frozenset({"if", "in", "for", "for_each", "else", "endif", "endfor"})
 _LITERALS = {"true": True, "false": False, "null": None}
+_NOT_KEYS = _KEYWORDS | frozenset(_LITERALS)  # as bare object keys these are the grammar's other tokens
 _LEVELS = (
     ("||",),
     ("&&",),
@@ -87,6 +93,15 @@ _OPERATORS = sorted(
 )
 _OPERATOR_STARTS = frozenset(operator[0] for operator, _ in _OPERATORS)
 MAX_DEPTH = 100  # deeper nesting is left to Lark, whose tree the converter walks with room to spare
+
+
+def _simple_value(match: re.Match[str]) -> Literal:
+    """The value of a :data:`_SIMPLE_ELEMENT` match."""
+    if match.group(3) is not None:
+        return Literal(match.group(3))
+    if match.group(4) is not None:
+        return Literal(number_from_digits(match.group(4)))
+    return Literal(_LITERALS[match.group(5)])
 
 
 class _Decline(Exception):
@@ -509,13 +524,20 @@ class _Parser:
         self._skip()
         if self._starts_for():
             return self._for_object()
+        text = self.text
         while self._skip() != "}":
-            key = self._key()
-            if isinstance(key, Reference):  # whatever spelled it (``(name)``, ``"${name}"``), as the Lark path has it
-                key = Literal(key.name)
-            if not (self._equals() or self._colon()):
-                raise _Decline
-            elements.append((key, self.expression()))
+            simple = _SIMPLE_ELEMENT.match(text, self.pos)
+            if simple is not None and simple.group(2) not in _NOT_KEYS:
+                self.pos = self.end = simple.end()
+                self.heredoc_last = False
+                elements.append((Literal(simple.group(1) or simple.group(2) or ""), _simple_value(simple)))
+            else:
+                key = self._key()
+                if isinstance(key, Reference):  # whatever spelled it (``(name)``, ``"${x}"``), as the Lark path has it
+                    key = Literal(key.name)
+                if not (self._equals() or self._colon()):
+                    raise _Decline
+                elements.append((key, self.expression()))
             separated = self._breaks()
             if self._skip() == ",":
                 self.pos += 1
