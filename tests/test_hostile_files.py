@@ -161,14 +161,14 @@ def test_a_hostile_file_ddblint_cannot_handle_names_the_file_and_why(
     from ddblint.parse import file as parse_file_module
 
     directory = module(tmp_path, {"main.tf": TABLE + ITEMS, "odd.tf": "# aws_dynamodb_table_item\n"})
-    real = parse_file_module.parse_body
+    real = parse_file_module.parse_subset
 
     def fails_on_odd(text: str) -> object:
         if text.startswith("# aws"):
             raise LookupError("what a grammar bug would raise")
         return real(text)
 
-    monkeypatch.setattr(parse_file_module, "parse_body", fails_on_odd)
+    monkeypatch.setattr(parse_file_module, "parse_subset", fails_on_odd)
     result = run(directory, jobs=1)
     odd = [f for f in result.findings if f.rule_id == "DDB000"]
     assert [(Path(f.span.path).name, f.message) for f in odd] == [

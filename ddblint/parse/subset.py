@@ -630,11 +630,18 @@ class _Parser:
             self.pos = chars.end()
 
 
-def parse_subset(text: str) -> tuple[list[Block], dict[str, Attribute]] | None:
+def parse_subset(text: str, strict: bool = False) -> tuple[list[Block], dict[str, Attribute]] | None:
     """The file's top-level blocks and attributes, as :func:`ddblint.parse.hcl.parse_body` gives them,
-    or None when the file holds something this parser leaves to Lark (including every syntax error)."""
+    or None when the file holds something this parser leaves to Lark (including every syntax error).
+
+    A failure of this parser's own is left to Lark too, unless ``strict`` (for its tests) asks to see it.
+    """
     parser = _Parser(text)
     try:
         return parser.body(nested=False)
     except (_Decline, HclSyntaxError, RecursionError):
+        return None
+    except Exception:
+        if strict:
+            raise
         return None
