@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ddblint.api import lint
+from ddblint.config.settings import Settings
 from ddblint.parse.compat import hcl2_parser
 from ddblint.parse.hcl import parse_body, parse_body_with_lark
 from ddblint.parse.subset import (
@@ -91,6 +93,19 @@ def test_benchmark_tree_parses_the_same(tmp_path: Path) -> None:
     files = sorted(p for p in (tmp_path / "repo").rglob("*") if p.suffix in (".tf", ".tfvars"))
     taken = sum(agrees(path.read_text(encoding="utf-8")) for path in files)
     assert taken == len([p for p in files if lark_tree(p.read_text(encoding="utf-8")) is not None])
+
+
+def test_findings_on_a_benchmark_tree_are_those_of_lark_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = generate(tmp_path / "repo", modules=60, seed=5)
+    relevant = sorted(repo.relevant_dirs)[0]
+    (tmp_path / "repo" / relevant / "broken.tf").write_text("locals {\n  a = [1 2]\n}\n")
+    (tmp_path / "repo" / relevant / "splat.tf").write_text('output "ids" {\n  value = aws_x.y[*].id\n}\n')
+    settings = Settings(cache=False, jobs=1)
+    fast = lint([str(tmp_path / "repo")], settings)
+    monkeypatch.setattr("ddblint.parse.file.parse_subset", lambda text, strict=False: None)
+    lark = lint([str(tmp_path / "repo")], settings)
+    assert len(fast.findings) >= 5 and {f.rule_id for f in fast.findings} >= {"DDB000", "DDB001"}
+    assert repr(fast.findings) == repr(lark.findings)
 
 
 ACCEPTED = [
