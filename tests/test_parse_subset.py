@@ -89,7 +89,7 @@ def test_every_fixture_parses_the_same() -> None:
 
 
 def test_benchmark_tree_parses_the_same(tmp_path: Path) -> None:
-    generate(tmp_path / "repo", modules=40, seed=3, all_items=True)
+    generate(tmp_path / "repo", modules=20, seed=3, all_items=True)
     files = sorted(p for p in (tmp_path / "repo").rglob("*") if p.suffix in (".tf", ".tfvars"))
     taken = sum(agrees(path.read_text(encoding="utf-8")) for path in files)
     assert taken == len([p for p in files if lark_tree(p.read_text(encoding="utf-8")) is not None])

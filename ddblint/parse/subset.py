@@ -279,14 +279,19 @@ class _Parser:
         self.pos += 1
         self._enter()
         self._breaks()
-        then = self.expression()
+        then = self._before_colon()
+        otherwise = self.expression()
+        self.depth -= 1
+        return Conditional(test, then, otherwise)
+
+    def _before_colon(self) -> Expr:
+        """An expression and the ``:`` after it, with the newlines the grammar allows around that."""
+        expr = self.expression()
         self._breaks()
         if not self._colon():
             raise _Decline
         self._breaks()
-        otherwise = self.expression()
-        self.depth -= 1
-        return Conditional(test, then, otherwise)
+        return expr
 
     def _operator(self) -> tuple[str, int] | None:
         """The binary operator next in the text and its level (0 binds loosest), if one is."""
@@ -353,15 +358,20 @@ class _Parser:
         elif char == "{":
             expr = self._object()
         elif char == "(":
-            self.pos += 1
-            self._breaks()
-            expr = self.expression()
-            self._breaks()
-            self._take(")")
+            expr = self._parenthesised()
         else:
             expr = self._named()
         self.depth -= 1
         return self._traversals(expr)
+
+    def _parenthesised(self) -> Expr:
+        """``( expression )``, the opening parenthesis next: the Lark path keeps the expression alone."""
+        self.pos += 1
+        self._breaks()
+        expr = self.expression()
+        self._breaks()
+        self._take(")")
+        return expr
 
     def _number(self) -> Expr:
         match = _NUMBER.match(self.text, self.pos)
@@ -453,11 +463,7 @@ class _Parser:
         if self._name() != "in":
             raise _Decline
         self._breaks()
-        collection = self.expression()
-        self._breaks()
-        if not self._colon():
-            raise _Decline
-        self._breaks()
+        collection = self._before_colon()
         return (first, second, collection) if second is not None else (None, first, collection)
 
     def _for_condition(self) -> Expr | None:
@@ -557,11 +563,7 @@ class _Parser:
         elif char == '"':
             key = template_of_parts(self._string_parts())
         elif char == "(":
-            self.pos += 1
-            self._breaks()
-            key = self.expression()
-            self._breaks()
-            self._take(")")
+            key = self._parenthesised()
         else:
             key = Literal(self._plain_name())
         if self._skip() in ("[", "."):  # the key is a longer expression
