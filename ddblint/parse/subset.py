@@ -4,14 +4,15 @@ Lark's LALR loop over python-hcl2's grammar costs about 10 us a token, and
 item maps in ``locals`` blocks are most of the bytes ddblint parses. This
 parser reads bodies, blocks, attributes, literals, quoted templates with
 interpolations, heredocs, tuples, objects, traversals, function calls,
-unary and binary operators, and conditionals, and builds exactly the nodes
-and positions :mod:`ddblint.parse.hcl` builds from Lark's tree. It accepts
-only what that grammar accepts, in the same way, and is stricter wherever
-the grammar has quirks: anything else (for-expressions, splats, template
-directives, keywords used as names, a newline where HCL wants none, a
-comment before an operator, a syntax error) makes :func:`parse_subset`
-return None, and the caller parses the file with Lark, which also reports
-the errors. ``tests/test_parse_subset.py`` holds the two parsers to that.
+unary and binary operators, conditionals and for-expressions, and builds
+exactly the nodes and positions :mod:`ddblint.parse.hcl` builds from Lark's
+tree. It accepts only what that grammar accepts, in the same way, and is
+stricter wherever the grammar has quirks: anything else (splats, ``.0``,
+template directives, ``provider::`` calls, keywords used as names, a newline
+where HCL wants none, a comment before an operator, a syntax error) makes
+:func:`parse_subset` return None, and the caller parses the whole file with
+Lark, which also words the errors. ``tests/test_parse_subset.py`` holds the
+two parsers to that.
 
 The token patterns are the grammar's own (python-hcl2 8), copied because
 importing the package imports Lark; a test compares them with the grammar.
