@@ -128,6 +128,11 @@ ACCEPTED = [
     'a = "x"\r\nb = {\r\n  c = 1\r\n}\r\n',
     'x "a" b {}\ny { a = 1 }\n',
     "a = x +\n  y\n",
+    "a = <<EOT\r\nx\r\nEOT\r\nb = <<-EOT\r\n   x ${y}\r\n   EOT\r\n",
+    "a = [<<EOT\nq\nEOT\n, 1]\nb = f(<<EOT\nq\nEOT\n)\nc = { d = <<EOT\nq\nEOT\n}\nx {\n  a = <<EOT\nq\nEOT\n}\n",
+    "a = <<EOT\nq\nEOTX\n  EOT\nb = <<EOT\nEOT\n",
+    "a = [for x in y :\n  x\n]\nb = {\n  for k, v in m :\n  k => v\n}\nc = f(\n  x...\n)\n",
+    "a = x - -1\nb = 1e999\nc = -" + "9" * 400 + "\n",
     'a = { "" = 1, b: null, "c" = false, d = 10, e-f = "g" # h\n  i = "" }\n',
 ]
 
