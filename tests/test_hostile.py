@@ -280,7 +280,8 @@ def test_modules_that_call_each_other_are_linted_once(tmp_path: Path) -> None:
     assert any("calls itself" in m for m in messages(result, "DDB000"))
 
 
-SLOW = "locals {\n" + "".join(f'  v{i} = ["a", "b", {{ k = {i} }}]\n' for i in range(20000)) + "}\n"
+LINES = "".join(f'  v{i} = ["a", "b", {{ k = {i} }}]\n' for i in range(20000))
+SLOW = "locals {\n  splat = a.*.b\n" + LINES + "}\n"  # the splat leaves the file to Lark, which takes long on it
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -291,6 +292,13 @@ def test_a_file_the_parser_takes_long_on_is_cut_off(tmp_path: Path, jobs: int) -
     assert time.monotonic() - started < 30
     assert messages(result, "DDB000") == ["parsing took longer than 0.5s (parse-timeout); skipped"]
     assert result.findings[0].span.path.endswith("slow.tf")
+
+
+def test_the_fast_parser_is_cut_off_too() -> None:
+    from ddblint.parse.file import parse_text
+
+    parsed = parse_text("main.tf", "locals {\n" + LINES * 3 + "}\n", time_budget=0.01)
+    assert parsed.problem is not None and "parse-timeout" in parsed.problem.message
 
 
 def test_building_the_parser_does_not_count_against_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
