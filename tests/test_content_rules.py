@@ -14,6 +14,7 @@ from ddblint.dynamodb.item_leaves import Leaf, leaves
 from ddblint.evaluate import table_names
 from ddblint.evaluate.analysis import Table
 from ddblint.evaluate.expand import root_tables
+from ddblint.evaluate.expressions import FileGateway
 from ddblint.model.module import Module
 from ddblint.result import Result
 from ddblint.rules.app_data import MONEY, PERSONAL, RECORD_IDS, TIMESTAMPS, TRANSACTIONS, WORKFLOW, judge, signals
@@ -259,9 +260,9 @@ def test_a_literal_name_finds_a_table_in_another_root_which_is_parsed_only_for_i
 ) -> None:
     read_for_tables: list[str] = []
 
-    def recording(module: Module, scan_root: str, max_bytes: int) -> list[Table]:
+    def recording(module: Module, gateway: FileGateway) -> list[Table]:
         read_for_tables.append(Path(module.dir).name)
-        return root_tables(module, scan_root, max_bytes)
+        return root_tables(module, gateway)
 
     monkeypatch.setattr(table_names, "root_tables", recording)
     item = _keyed_item('"keyed"')

@@ -49,6 +49,7 @@ ALLOWED_MODULES = frozenset(
     {
         "ddblint.catalog.entries",
         "ddblint.evaluate.analysis",
+        "ddblint.evaluate.budget",
         "ddblint.evaluate.expand",
         "ddblint.evaluate.secrets",
         "ddblint.evaluate.values",

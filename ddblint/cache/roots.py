@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeGuard
 
 from ddblint.cache.store import Cache, digest, key_material
+from ddblint.evaluate.budget import Budget, Spent
 from ddblint.evaluate.expand import ModuleLoader, RootAnalysis, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.values import Unknown
@@ -57,8 +58,8 @@ def _summary(answer: Any) -> Any:
 class RecordingGateway(FileGateway):
     """A :class:`FileGateway` that notes every question and the answer it gave."""
 
-    def __init__(self, root_limit: str, max_bytes: int) -> None:
-        super().__init__(root_limit, max_bytes)
+    def __init__(self, root_limit: str, max_bytes: int, budget: Budget) -> None:
+        super().__init__(root_limit, max_bytes, budget)
         self.answers: dict[Question, Any] = {}
 
     def _note(self, question: Question, answer: Any) -> Any:
@@ -98,9 +99,11 @@ class RootCache:
         scan_root: str,
         modules: LoadedModules,
         max_bytes: int,
+        budget: Budget,
         open_roots: frozenset[str] = frozenset(),
     ) -> None:
         self._cache = cache
+        self._budget = budget  # the run's: a reused analysis is charged what it spent
         self._open_roots = open_roots  # roots whose callers were not all looked for (see analyse_root)
         self._scan_root = scan_root
         self._max_bytes = max_bytes  # the file() size cap: answers under another cap differ
@@ -114,15 +117,23 @@ class RootCache:
         key = self._key(module, root)
         if key is not None:
             entry = self._cache.load("roots", key)
-            if _is_entry(entry) and _asks_the_same(entry[0], self._scan_root, self._max_bytes):
+            if (
+                _is_entry(entry)
+                and self._budget.affords(entry[2])
+                and _asks_the_same(entry[0], self._scan_root, self._max_bytes)
+            ):
+                self._budget.charge(entry[2])
                 self._identify(root, key, entry[0])
                 return entry[1]
-        gateway = RecordingGateway(self._scan_root, self._max_bytes)
+        gateway = RecordingGateway(self._scan_root, self._max_bytes, self._budget)
         open_root = root in self._open_roots
+        before = self._budget.left()
         analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway, open_root)
+        spent = self._budget.spent_since(before)
         if key is not None:
             answers = tuple(gateway.answers.items())
-            self._cache.store("roots", key, (answers, analysis))
+            if not spent.refused:  # what the run's budget cut off depends on what other roots left
+                self._cache.store("roots", key, (answers, analysis, spent))
             self._identify(root, key, answers)
         return analysis
 
@@ -147,14 +158,15 @@ class RootCache:
         return self._cache.key(b"root", "\0".join(parts).encode("utf-8", "surrogatepass"))
 
 
-def _is_entry(value: Any) -> TypeGuard[tuple[tuple[tuple[Question, Any], ...], RootAnalysis]]:
-    """(the disk's answers, the analysis), as :meth:`RootCache.__call__` stores them."""
+def _is_entry(value: Any) -> TypeGuard[tuple[tuple[tuple[Question, Any], ...], RootAnalysis, Spent]]:
+    """(the disk's answers, the analysis, what it spent), as :meth:`RootCache.__call__` stores them."""
     return (
         isinstance(value, tuple)
-        and len(value) == 2
+        and len(value) == 3
         and isinstance(value[0], tuple)
         and all(isinstance(a, tuple) and len(a) == 2 for a in value[0])
         and isinstance(value[1], RootAnalysis)
+        and isinstance(value[2], Spent)
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
-from ddblint.evaluate.expressions import FileGateway, ModuleScope, Trace, evaluate_attribute
+from ddblint.evaluate.expressions import STEP_BUDGET, FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
 from ddblint.evaluate.values import (
     ITERATED_ORIGINS,
@@ -123,15 +123,34 @@ def analyse_root(
     without a default, so they are unknown to ddblint, not unknown to Terraform.
     """
     collected = _Collected(root, gateway or FileGateway(scan_root), load_module)
+    before = collected.gateway.budget.left()
     variables = _root_variables(module, root, collected.gateway, open_root)
     _instantiate(module, "", variables, ONE, [root], collected, ())
     sets = _resolve_tables(collected)
+    spent = collected.gateway.budget.spent_since(before)
+    if spent.cut:
+        collected.problems.append(_cut_short(module, spent.cut))
     return RootAnalysis(collected.tables, sets, collected.problems, _loads(root, sets))
+
+
+def _cut_short(module: Module, expressions: int) -> ParseProblem:
+    """Expressions of a root left unknown for cost: said once on the root, so what they hide is not silent."""
+    counted = "1 expression was" if expressions == 1 else f"{expressions:,} expressions were"
+    return ParseProblem(
+        _first_file(module),
+        f"{counted} too costly to evaluate in this root module (past the run's evaluation budget, "
+        f"or over {STEP_BUDGET:,} steps alone); what they hold is unknown and was not checked",
+    )
+
+
+def _first_file(module: Module) -> str:
+    """Where a finding about a whole root module goes."""
+    return module.files[0].path if module.files else os.path.join(module.dir, "main.tf")
 
 
 def _unevaluated_root(module: Module, exc: Exception) -> RootAnalysis:
     """A root whose evaluation failed: one DDB000 on its first file, saying why; its items are not judged."""
-    path = module.files[0].path if module.files else os.path.join(module.dir, "main.tf")
+    path = _first_file(module)
     message = f"ddblint cannot evaluate this root module ({type(exc).__name__}: {exc}); its items were not checked"
     return RootAnalysis([], [], [ParseProblem(path, message)], [])
 
@@ -344,19 +363,18 @@ def one_line(source: str) -> str:
     return flat if len(flat) <= _ONE_LINE_CHARS else flat[: _ONE_LINE_CHARS - 3] + "..."
 
 
-def root_tables(module: Module, scan_root: str, max_bytes: int) -> list[Table]:
+def root_tables(module: Module, gateway: FileGateway) -> list[Table]:
     """The tables a module declares, evaluated as a root (tfvars, then defaults); its calls are not followed."""
-    scope = _root_scope(module, scan_root, max_bytes)
+    scope = _root_scope(module, gateway)
     return [_table(scope, resource) for resource in module.resources if resource.type == TABLE_TYPE]
 
 
-def root_value(module: Module, attribute: Attribute, scan_root: str, max_bytes: int) -> Any:
+def root_value(module: Module, attribute: Attribute, gateway: FileGateway) -> Any:
     """``attribute`` of ``module`` evaluated as in a root: what an output refers to, say."""
-    return evaluate_attribute(_root_scope(module, scan_root, max_bytes), attribute.expr)[0]
+    return evaluate_attribute(_root_scope(module, gateway), attribute.expr)[0]
 
 
-def _root_scope(module: Module, scan_root: str, max_bytes: int) -> ModuleScope:
-    gateway = FileGateway(scan_root, max_bytes)
+def _root_scope(module: Module, gateway: FileGateway) -> ModuleScope:
     return ModuleScope(module, "", module.dir, gateway, _root_variables(module, module.dir, gateway))
 
 

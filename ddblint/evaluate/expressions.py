@@ -4,8 +4,9 @@ It evaluates what item code is made of (literals, templates, references,
 operators, conditionals, for-expressions, splats and the functions in
 :mod:`ddblint.evaluate.functions`) in the scope of one module instance. Anything that
 only ``terraform apply`` could know becomes an :class:`Unknown` with a reason.
-Every evaluation has a budget of steps and of characters built, so no
-expression can hang a run or exhaust its memory, and a
+Every evaluation draws on the run's budget of steps and of characters built
+(:mod:`ddblint.evaluate.budget`), so no expression can hang a run or exhaust
+its memory, and a
 :class:`Trace` records which data files, decoders and nondeterministic
 functions a value came from, so rules can say *where* a number comes from.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES
+from ddblint.evaluate.budget import ELEMENT_WEIGHT, Budget, BudgetExceeded
 from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EXPANDING, call, failed
 from ddblint.evaluate.values import (
     BUDGET_EXCEEDED,
@@ -56,16 +58,8 @@ from ddblint.parse.syntax import (
 )
 from ddblint.untrusted.reading import NotRegularFile, read_regular
 
-STEP_BUDGET = 2_000_000
-# What one root module's evaluation may build, in characters of strings (a list element counts
-# ELEMENT_WEIGHT): a 5 MB file copied ten times. Shared by every expression of the root, so
-# 150 items each copying a 5 MB file do not build 150 copies.
-CHARACTER_BUDGET = 50_000_000
-ELEMENT_WEIGHT = 16
-
-
-class BudgetExceeded(Exception):
-    """Raised when one evaluation takes more steps than the budget allows."""
+STEP_BUDGET = 2_000_000  # steps of one expression; the run's budget (ddblint.evaluate.budget) bounds them all
+_STEP_CHUNK = 1024  # steps charged to the run's budget at a time
 
 
 @dataclass
@@ -94,17 +88,15 @@ class FileGateway:
     methods, so a cached analysis can be checked by asking them again.
     """
 
-    def __init__(self, root_limit: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, root_limit: str, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget | None = None) -> None:
         self.root_limit = os.path.realpath(root_limit)
         self.max_bytes = max_bytes  # max-file-size, as for the files that are parsed
         self._cache: dict[str, str | Unknown] = {}
-        self.characters_built = 0  # by every evaluation this gateway serves: one root module's
+        self.budget = budget if budget is not None else Budget()  # the run's, shared by every root
 
     def spend(self, characters: int) -> None:
-        """Charge what an evaluation built against the root's budget; past it, the expression is unknown."""
-        self.characters_built += characters
-        if self.characters_built > CHARACTER_BUDGET:
-            raise BudgetExceeded
+        """Charge what an evaluation built against the run's budget; past it, the expression is unknown."""
+        self.budget.spend_characters(characters)
 
     def resolve(self, path: str, bases: list[str]) -> str | Unknown:
         if "\x00" in path:
@@ -208,6 +200,7 @@ class Evaluator:
         self.count_index = count_index
         self.trace = Trace()
         self.steps = 0
+        self._budget = scope.gateway.budget
         self._env: list[dict[str, object]] = []
 
     # -- entry points -------------------------------------------------------
@@ -217,11 +210,14 @@ class Evaluator:
         try:
             return self._final(self.eval(expr))
         except BudgetExceeded:
+            self._budget.cut += 1
             return Unknown(BUDGET_EXCEEDED)
         except RecursionError:
             return Unknown("nests too deeply to evaluate")
         except EvalError as exc:
             return Unknown(str(exc))
+        finally:
+            self._budget.steps -= self.steps % _STEP_CHUNK  # the rest is charged as it is taken (see eval)
 
     def _final(self, value: object) -> object:
         if isinstance(value, _ResourceRef):
@@ -234,8 +230,10 @@ class Evaluator:
 
     def eval(self, expr: Expr) -> object:
         self.steps += 1
-        if self.steps > STEP_BUDGET:
-            raise BudgetExceeded
+        if self.steps % _STEP_CHUNK == 0:
+            if self.steps > STEP_BUDGET:
+                raise BudgetExceeded
+            self._budget.spend_steps(_STEP_CHUNK)
         if type(expr) is Literal:
             return expr.value
         return _EVALUATE[type(expr)](self, expr)
@@ -445,7 +443,7 @@ class Evaluator:
         if name in DATA_READERS and name not in self.trace.readers:
             self.trace.readers.append(name)
         if name in EXPANDING:  # what they build is as large as their arguments with every shared part copied
-            self.scope.gateway.spend(sum(expanded_size(a, CHARACTER_BUDGET) for a in args))
+            self.scope.gateway.spend(sum(expanded_size(a, self._budget.characters + 1) for a in args))
         result = call(name, args, _FilesForEvaluator(self))
         if isinstance(result, Unknown) and result.nondeterministic:
             self._note_nondeterministic(result.origin)

@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ddblint.evaluate.analysis import Analysis
+from ddblint.evaluate.budget import Budget
 from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import attach_tables_by_name
@@ -37,6 +38,7 @@ def evaluate(
 ) -> Analysis:
     """Analyse each root (through the cache when there is one), then resolve tables named by string."""
     max_bytes = settings.max_file_size
+    budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
     modules = {d: m for d in sorted(prefiltered.relevant) if (m := loader(d)) is not None}
     # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
     open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
@@ -44,21 +46,22 @@ def evaluate(
     if cache is not None and modules:
         from ddblint.cache.roots import RootCache
 
-        root_cache = RootCache(cache, discovery.reach, loader, settings.max_file_size, open_roots)
+        root_cache = RootCache(cache, discovery.reach, loader, settings.max_file_size, budget, open_roots)
 
     def analyse_one(module: Module, root: str) -> RootAnalysis:
         if root_cache is not None:
             part = root_cache(module, root)
         else:
-            gateway = FileGateway(discovery.reach, max_bytes)
+            gateway = FileGateway(discovery.reach, max_bytes, budget)
             part = analyse_root(module, root, discovery.reach, loader, gateway, root in open_roots)
         progress.checked(1)
         return part
 
     progress.checking(len(prefiltered.roots))
     analysis = analyse(modules, prefiltered.roots, discovery.reach, loader, analyse_one)
-    attach_tables_by_name(analysis, prefiltered.tables, loader.modules, discovery.reach, max_bytes)
-    attach_tables_by_output(analysis, loader.modules, discovery.reach, max_bytes)
+    gateway = FileGateway(discovery.reach, max_bytes, budget)  # confined, capped and on the run's budget
+    attach_tables_by_name(analysis, prefiltered.tables, loader.modules, gateway)
+    attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
     loader.close()
     analysis.problems = list(dict.fromkeys(discovery.problems + analysis.problems))
     if root_cache is not None:

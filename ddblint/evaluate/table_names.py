@@ -19,17 +19,18 @@ from dataclasses import replace
 from ddblint.discover.prefilter import TableIndex
 from ddblint.evaluate.analysis import Analysis, ItemSet, Table
 from ddblint.evaluate.expand import root_tables
+from ddblint.evaluate.expressions import FileGateway
 from ddblint.model.module import Module
 
 ModulesLoader = Callable[[list[str]], list[Module]]
 
 
 def attach_tables_by_name(
-    analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, scan_root: str, max_bytes: int
+    analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, gateway: FileGateway
 ) -> None:
     """Give unresolved item sets the table their ``table_name`` names, updating ``analysis``.
 
-    ``max_bytes`` caps what ``file()`` reads while those tables are evaluated, as in the analysis itself.
+    Those tables are evaluated through ``gateway``: confined, capped and on the run's budget, as the analysis.
     """
     wanted = {s.table_name for s in analysis.item_sets if s.table is None and s.table_name}
     if not wanted:
@@ -37,7 +38,7 @@ def attach_tables_by_name(
     candidates = index.candidates(wanted, skip=(module.dir for module in analysis.modules))
     tables = list(analysis.tables)
     for module in load_modules(candidates):
-        tables.extend(root_tables(module, scan_root, max_bytes))
+        tables.extend(root_tables(module, gateway))
     found = _unambiguous(tables, wanted)
     if found:
         replace_sets(analysis, lambda s: found.get(s.table_name) if s.table is None and s.table_name else None)

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from ddblint.evaluate.analysis import Analysis, ItemSet, Table
 from ddblint.evaluate.expand import root_tables, root_value
+from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import ModulesLoader, replace_sets
 from ddblint.evaluate.values import Unknown
 from ddblint.model.module import TABLE_TYPE, Module
@@ -28,19 +29,24 @@ _OUTPUT = re.compile(r"^(?P<path>(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)module\.(?
 _CALL = re.compile(r"module\.([\w-]+)(?:\[[^\]]*\])?\.")
 
 
-def attach_tables_by_output(analysis: Analysis, load_modules: ModulesLoader, scan_root: str, max_bytes: int) -> None:
-    """Give item sets whose table name is a module output the table that output names."""
+def attach_tables_by_output(
+    analysis: Analysis, load_modules: ModulesLoader, scan_root: str, gateway: FileGateway
+) -> None:
+    """Give item sets whose table name is a module output the table that output names.
+
+    Outputs and tables are evaluated through ``gateway``: confined, capped and on the run's budget.
+    """
     found: dict[tuple[str, str], Table | None] = {}
     for item_set in analysis.item_sets:
         if item_set.table is None and _OUTPUT.match(item_set.table_origin):
             key = (item_set.root_dir, item_set.table_origin)
             if key not in found:
-                found[key] = _table_of(item_set, load_modules, scan_root, max_bytes)
+                found[key] = _table_of(item_set, load_modules, scan_root, gateway)
     if any(table is not None for table in found.values()):
         replace_sets(analysis, lambda s: found.get((s.root_dir, s.table_origin)) if s.table is None else None)
 
 
-def _table_of(item_set: ItemSet, load_modules: ModulesLoader, scan_root: str, max_bytes: int) -> Table | None:
+def _table_of(item_set: ItemSet, load_modules: ModulesLoader, scan_root: str, gateway: FileGateway) -> Table | None:
     match = _OUTPUT.match(item_set.table_origin)
     if match is None:
         return None
@@ -49,13 +55,13 @@ def _table_of(item_set: ItemSet, load_modules: ModulesLoader, scan_root: str, ma
     value = callee.outputs.get(match["output"]) if callee is not None else None
     if callee is None or value is None:
         return None
-    named = root_value(callee, value, scan_root, max_bytes)
+    named = root_value(callee, value, gateway)
     if not (isinstance(named, Unknown) and named.resource is not None and named.resource[0] == ""):
         return None
     address = named.resource[1]
     if not address.startswith(TABLE_TYPE + "."):
         return None
-    table = next((t for t in root_tables(callee, scan_root, max_bytes) if t.address == address), None)
+    table = next((t for t in root_tables(callee, gateway) if t.address == address), None)
     prefix = f"{match['path']}module.{match['call']}."
     return replace(table, address=prefix + table.address) if table is not None else None
 
