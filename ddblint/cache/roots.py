@@ -12,6 +12,12 @@ cache checks all three:
   ``templatefile()`` looked at: every question the evaluation asked the disk is
   recorded with its answer, and the entry is used only if each question, asked
   again, gets the same answer.
+
+Each entry also records what the analysis drew from the run's evaluation
+budget: a reused analysis is charged as much, and only when that much is left
+(:meth:`ddblint.evaluate.budget.Budget.affords`). An analysis the budget cut
+short depends on what the roots before it left, so it is neither stored nor
+given a key for its findings.
 """
 
 from __future__ import annotations
@@ -130,10 +136,9 @@ class RootCache:
         before = self._budget.left()
         analysis = analyse_root(module, root, self._scan_root, self._load_module, gateway, open_root)
         spent = self._budget.spent_since(before)
-        if key is not None:
+        if key is not None and not spent.refused:  # what the run's budget cut off depends on what other roots left
             answers = tuple(gateway.answers.items())
-            if not spent.refused:  # what the run's budget cut off depends on what other roots left
-                self._cache.store("roots", key, (answers, analysis, spent))
+            self._cache.store("roots", key, (answers, analysis, spent))
             self._identify(root, key, answers)
         return analysis
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 # A 5 MB file copied ten times, over the whole run.
 CHARACTER_BUDGET = 50_000_000
-# Steps of the expression walk over the whole run: minutes of evaluation at most.
-RUN_STEP_BUDGET = 100_000_000
+# Steps of the expression walk over the whole run, ten expressions at their own limit
+# (ddblint.evaluate.expressions.STEP_BUDGET): about a minute of evaluation at most.
+RUN_STEP_BUDGET = 20_000_000
 ELEMENT_WEIGHT = 16
 
 

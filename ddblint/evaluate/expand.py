@@ -139,7 +139,7 @@ def _cut_short(module: Module, expressions: int) -> ParseProblem:
     return ParseProblem(
         _first_file(module),
         f"{counted} too costly to evaluate in this root module (past the run's evaluation budget, "
-        f"or over {STEP_BUDGET:,} steps alone); what they hold is unknown and was not checked",
+        f"or over {STEP_BUDGET:,} steps alone), so left unknown and not checked",
     )
 
 

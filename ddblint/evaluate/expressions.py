@@ -208,6 +208,8 @@ class Evaluator:
     def evaluate(self, expr: Expr) -> object:
         """Evaluate to a value or an Unknown; never raises for bad input."""
         try:
+            if self._budget.characters < 0 or self._budget.steps < 0:
+                self._budget.refuse()  # spent: not even a file is read for it
             return self._final(self.eval(expr))
         except BudgetExceeded:
             self._budget.cut += 1
