@@ -139,7 +139,7 @@ def test_a_fan_out_too_costly_to_evaluate_is_unbounded_not_silent(
             "main.tf": 'module "m" {\n  source   = "./m"\n  for_each = { for i in range(100) : "a${i}" => i }\n'
             "  x        = each.key\n}\n",
             "m/main.tf": 'variable "x" {}\nresource "aws_dynamodb_table_item" "i" {\n'
-            '  for_each   = { for i in range(200) : "k${i}" => i }\n  table_name = "t"\n  hash_key   = "pk"\n'
+            '  for_each   = { for i in range(200) : "${var.x}-${i}" => i }\n  table_name = "t"\n  hash_key   = "pk"\n'
             '  item       = jsonencode({ pk = { S = "${var.x}-${each.key}" } })\n}\n',
         },
     )

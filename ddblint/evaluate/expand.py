@@ -32,13 +32,14 @@ from ddblint.evaluate.values import (
     whole_number,
 )
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
-from ddblint.parse.syntax import Attribute, Block, Call, Literal, TupleExpr, literal_string
+from ddblint.parse.syntax import Attribute, Block, Call, Literal, TupleExpr, literal_string, referenced_names
 from ddblint.problems import ParseProblem
 from ddblint.untrusted import safe_json
 
 # Why a variable of an open root (see analyse_root) is unknown; also how an item set's count says so.
 UNSEARCHED_CALLER = "a caller ddblint did not look for may set it"
 MAX_INSTANCES = 20_000  # items evaluated per item set; larger sets are counted, not built
+SAMPLE_INSTANCES = 2_000  # items built of a larger set in fanned-out modules (see _room)
 MAX_MODULE_INSTANCES = 1_000
 MAX_MODULE_DEPTH = 16
 
@@ -65,6 +66,10 @@ class _Collected:
     tables: list[Table] = field(default_factory=list)
     raw_items: list[tuple[ItemSet, object]] = field(default_factory=list)  # (set, table reference)
     problems: list[ParseProblem] = field(default_factory=list)
+    # Items built so far per item set address, over every instance of the modules it is in: at most MAX_INSTANCES.
+    built: dict[str, int] = field(default_factory=dict)
+    # count/for_each of a resource that reads no variable or local: the same in every instance of its module.
+    instances: dict[tuple[str, str], _Instances] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,7 +208,7 @@ def _instantiate(
         if resource.type == TABLE_TYPE:
             collected.tables.append(_table(scope, resource))
         elif resource.type == ITEM_TYPE:
-            item_set, reference = _item_set(scope, resource, fanout)
+            item_set, reference = _item_set(scope, resource, fanout, collected)
             collected.raw_items.append((replace(item_set, root_dir=collected.root, callers=callers), reference))
     for call in module.calls:
         _follow_call(scope, call, fanout, stack, collected, callers)
@@ -233,7 +238,7 @@ def _follow_call(
     instances = _instances(scope, call.block, f"module.{call.name}", call.path)
     call_fanout = instances.count.times(fanout)
     call_fanout = replace(call_fanout, origin_span=call_fanout.origin_span or call.span)
-    each_list = instances.each if instances.each is not None else [(None, None)]
+    each_list = instances.each if instances.each is not None and _varies(call, callee) else [(None, None)]
     address = f"{scope.module_address}module.{call.name}."
     sites = (*callers, CallSite(address[:-1], call.span))
     for key, value in each_list[:MAX_MODULE_INSTANCES]:
@@ -242,6 +247,20 @@ def _follow_call(
         arguments = _call_arguments(scope, call, callee, each, count_index)
         # Every instance of a call is expanded under one address: findings are per resource, not per key.
         _instantiate(callee, address, arguments, call_fanout, stack + [callee.dir], collected, sites)
+
+
+def _varies(call: ModuleCall, callee: Module) -> bool:
+    """Whether the instances of a call differ: an argument reads ``each`` or ``count``.
+
+    Otherwise every instance of the module is the same, so one is expanded and
+    its counts multiplied by the call's (``call_fanout``): a ``count = 2000``
+    over a module of 2,000 items is counted, not built.
+    """
+    return any(
+        {"each", "count"} & referenced_names(argument.expr)
+        for name in callee.variables
+        if (argument := call.block.attributes.get(name)) is not None
+    )
 
 
 def _call_arguments(
@@ -405,8 +424,13 @@ def _table(scope: ModuleScope, resource: Resource) -> Table:
     )
 
 
-def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[ItemSet, object]:
-    instances = _instances(scope, resource.block, resource.address, resource.path)
+def _item_set(
+    scope: ModuleScope, resource: Resource, fanout: Count, collected: _Collected
+) -> tuple[ItemSet, object]:
+    instances = _resource_instances(scope, resource, collected)
+    address = scope.module_address + resource.address
+    total = instances.count.times(fanout)
+    room = _room(total, fanout) - collected.built.get(address, 0)  # earlier instances of its module built some
     table_attr = resource.attribute("table_name")
     table_ref: object = None
     literal_name = None
@@ -414,13 +438,14 @@ def _item_set(scope: ModuleScope, resource: Resource, fanout: Count) -> tuple[It
         table_ref, _ = evaluate_attribute(scope, table_attr.expr)
         if isinstance(table_attr.expr, Literal) and isinstance(table_attr.expr.value, str):
             literal_name = table_attr.expr.value
-    evaluated, nondeterministic = _evaluate_items(scope, resource, instances)
-    template = None if evaluated else _template(scope, resource, instances)
+    evaluated, nondeterministic = _evaluate_items(scope, resource, instances, room)
+    first = address not in collected.built
+    collected.built[address] = collected.built.get(address, 0) + len(evaluated)
+    template = None if evaluated or not first else _template(scope, resource, instances)
     if template is not None:
         nondeterministic.extend(s for s in template.nondeterministic if s not in nondeterministic)
-    total = instances.count.times(fanout)
     item_set = ItemSet(
-        address=scope.module_address + resource.address,
+        address=address,
         resource=resource,
         module_address=scope.module_address.rstrip("."),
         count=instances.count,
@@ -470,8 +495,32 @@ def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> 
     return ItemInstance(None, value, hash_key, range_key, tuple(trace.nondeterministic), text)
 
 
+def _room(total: Count, fanout: Count) -> int:
+    """How many items of one resource block are built, over every instance of the modules it is in.
+
+    All of them up to MAX_INSTANCES (migrate needs every item). A block in a fanned-out
+    module whose items are more than that is never built whole: a sample of
+    SAMPLE_INSTANCES, enough for the content rules, while the count stays exact.
+    """
+    fanned_out = fanout.upper is None or fanout.upper > 1
+    if fanned_out and (total.upper is None or total.upper > MAX_INSTANCES):
+        return SAMPLE_INSTANCES
+    return MAX_INSTANCES
+
+
+def _resource_instances(scope: ModuleScope, resource: Resource, collected: _Collected) -> _Instances:
+    """A resource's ``count``/``for_each``, evaluated once per module if it reads no variable or local."""
+    meta = resource.block.attributes.get("for_each") or resource.block.attributes.get("count")
+    if meta is not None and {"var", "local"} & referenced_names(meta.expr):
+        return _instances(scope, resource.block, resource.address, resource.path)
+    key = (scope.module.dir, resource.address)
+    if key not in collected.instances:
+        collected.instances[key] = _instances(scope, resource.block, resource.address, resource.path)
+    return collected.instances[key]
+
+
 def _evaluate_items(
-    scope: ModuleScope, resource: Resource, instances: _Instances
+    scope: ModuleScope, resource: Resource, instances: _Instances, room: int = MAX_INSTANCES
 ) -> tuple[list[ItemInstance], list[str]]:
     item_attr = resource.attribute("item")
     hash_attr = resource.attribute("hash_key")
@@ -479,7 +528,7 @@ def _evaluate_items(
     nondeterministic: list[str] = []
     evaluated: list[ItemInstance] = []
     listed = instances.each if instances.each is not None else []
-    for key, value in listed[:MAX_INSTANCES]:
+    for key, value in listed[: max(room, 0)]:
         each = None if instances.uses_count else (key, value)
         count_index = key if instances.uses_count else None
         if item_attr is None:

@@ -152,6 +152,21 @@ Expr = (
 )
 
 
+def referenced_names(expr: Expr) -> set[str]:
+    """Every bare name an expression refers to (``var``, ``each``, ``local``, a for-expression's variable...)."""
+    names: set[str] = set()
+    pending: list[object] = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Reference):
+            names.add(node.name)
+        elif isinstance(node, tuple):
+            pending.extend(node)
+        elif hasattr(node, "__dataclass_fields__"):
+            pending.extend(getattr(node, name) for name in node.__dataclass_fields__)
+    return names
+
+
 def literal_string(expr: Expr) -> str | None:
     """The text of a string literal (a bare name counts: ``ignore_changes = [item]``), else None."""
     if isinstance(expr, (Literal, Reference)):
