@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import json
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from types import FrameType
 
 from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.discover.prefilter import read_prefix
@@ -36,24 +39,54 @@ class _ParseTimeout(BaseException):
 def _time_budget(seconds: float) -> Iterator[None]:
     """Interrupt a parse that runs longer than ``seconds`` (main thread on POSIX only).
 
-    The alarm repeats until the parse stops: raised inside a finaliser that the
-    garbage collector happened to run, the first interruption would be lost.
+    The interruption is raised only where it can be caught: inside the guarded
+    block, and never in a finaliser or a garbage collection that happened to be
+    running (Python would print "Exception ignored" and lose it). There the alarm
+    lets it pass and fires again ``_REPEAT_ALARM`` later. It is disarmed before
+    the timer is cancelled, so an alarm already on its way when the parse ends
+    does nothing.
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
+    if not usable or not seconds > 0:
         yield
         return
+    guard = _Guard()
 
-    def expire(signum: int, frame: object) -> None:
-        raise _ParseTimeout
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if guard.may_interrupt(frame):
+            guard.armed = False  # once: the handler that catches it is not interrupted in turn
+            raise _ParseTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
+    gc.callbacks.append(guard.note_collection)
     signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_ALARM)
     try:
         yield
     finally:
+        guard.armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+        gc.callbacks.remove(guard.note_collection)
         signal.signal(signal.SIGALRM, previous)
+
+
+class _Guard:
+    """Whether the parse-timeout alarm may raise where it lands."""
+
+    def __init__(self) -> None:
+        self.armed = True
+        self.collecting = 0
+
+    def note_collection(self, phase: str, info: dict[str, int]) -> None:
+        self.collecting += 1 if phase == "start" else -1
+
+    def may_interrupt(self, frame: FrameType | None) -> bool:
+        if not self.armed or self.collecting > 0 or isinstance(sys.exc_info()[1], GeneratorExit):
+            return False
+        while frame is not None:  # a finaliser run by reference counting, below the parse
+            if frame.f_code.co_name == "__del__":
+                return False
+            frame = frame.f_back
+        return True
 
 
 class TimeoutProblem(ParseProblem):
