@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from ddblint.api import lint
 from ddblint.config.settings import Settings
-from ddblint.filter.redact import Redactor
+from ddblint.filter.redact import MASK, Redactor
 from ddblint.report import ReportOptions, get_reporter
 
 ASSEMBLED = """variable "env" {
@@ -60,3 +62,66 @@ def test_messages_mask_every_literal_piece_of_a_flagged_secret() -> None:
     message = 'expected a number, got `"${var.env}-R3allyS3cretPassw0rd-991"` and `join("", ["tok_", "9f8e7d6c5b4a"])`'
     assert redact(message) == 'expected a number, got `"${var.env}****"` and `join("", ["****", "****"])`'
     assert redact('"ab" "%s" "pk"') == '"ab" "%s" "pk"'  # too short to say anything, or not a piece of one
+
+
+SECRET = "S3cretPassw0rd-991"
+TABLE_TF = ASSEMBLED[ASSEMBLED.index("resource") : ASSEMBLED.index("resource", 60)]  # the table block
+
+
+def hcl_item(password: str) -> dict[str, str]:
+    return {
+        "main.tf": TABLE_TF + 'resource "aws_dynamodb_table_item" "admin" {\n'
+        '  table_name = aws_dynamodb_table.config.name\n  hash_key   = "pk"\n  item = jsonencode({\n'
+        f'    pk       = {{ S = "admin" }}\n    password = {{ S = {password} }}\n  }})\n}}\n'
+    }
+
+
+def heredoc_item(line: str) -> dict[str, str]:
+    files = hcl_item("trimspace(local.password)")
+    files["main.tf"] += f"locals {{\n  password = <<-EOT\n    {line}\n    EOT\n}}\n"
+    return files
+
+
+def json_item(password: str) -> dict[str, str]:
+    item = '{\\"pk\\": {\\"S\\": \\"admin\\"}, \\"password\\": {\\"S\\": \\"' + password + '\\"}}'
+    return {
+        "main.tf": TABLE_TF,
+        "items.tf.json": '{\n  "resource": {\n    "aws_dynamodb_table_item": {\n      "admin": {\n'
+        '        "table_name": "${aws_dynamodb_table.config.name}",\n        "hash_key": "pk",\n'
+        f'        "item": "{item}"\n      }}\n    }}\n  }}\n}}\n',
+    }
+
+
+# Each spelling, and the pieces of source text that spell the secret's characters.
+SPELLINGS = {
+    "unicode escapes": (hcl_item(r'"\u0052\u0033allyS3cretPassw0rd-991"'), [r"\u0052\u0033allyS3cret", "allyS3cret"]),
+    "template escapes": (hcl_item('"R3ally%%{x}S3cret$${x}Passw0rd-991"'), ["R3ally%%{x}S3cret", "Passw0rd-991"]),
+    "base64decode of a literal": (
+        hcl_item('base64decode("UjNhbGx5UzNjcmV0UGFzc3cwcmQtOTkx")'),
+        ["UjNhbGx5UzNjcmV0UGFzc3cwcmQtOTkx"],
+    ),
+    "nested templates": (hcl_item('"R3ally${"S3cret"}Passw0rd-991"'), ["R3ally", "S3cret", "Passw0rd-991"]),
+    "heredoc": (heredoc_item('R3ally${lower("S3cret")}Passw0rd-991'), ["R3ally", "Passw0rd-991"]),
+    "tf.json escapes": (json_item(r"\\u0052\\u0033allyS3cretPassw0rd-991"), ["allyS3cret", r"\u0052"]),
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_secrets_spelled_with_escapes_are_masked_in_every_report(tmp_path: Path, spelling: str) -> None:
+    files, pieces = SPELLINGS[spelling]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert [f.rule_id for f in result.findings] == ["DDB024"], [f.message for f in result.findings]
+    for format_name in ("full", "concise", "json", "sarif", "github"):
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
+        shown = stream.getvalue()
+        assert not [piece for piece in pieces if piece in shown], (format_name, shown)
+        assert SECRET not in shown
+    frame = io.StringIO()
+    get_reporter("full")(result, frame, ReportOptions(cwd=str(tmp_path)))
+    assert "admin" in frame.getvalue()  # the rest of the item is shown
+    lines = [line for text in files.values() for line in text.splitlines()]  # a frame may cut any; all are masked
+    assert not [(piece, line) for line in lines for piece in pieces if piece in result.redact(line)]
+    assert sum(MASK in result.redact(line) for line in lines) >= 1

@@ -9,17 +9,23 @@ spellings it can take: as written, JSON/HCL-escaped, line by line (a private
 key in a heredoc), and cut short as a message preview cuts it.
 
 A secret is often assembled from pieces (``"${var.env}-R3allyS3cret-991"``,
-``join("", ["tok_", "9f8e..."])``, ``format("%s%s", "AKIA", "Z7QW...")``), and
-then no spelling of the whole value appears in the source. So every quoted
-string in the text is also cut at its interpolations, and each literal piece
-that is part of a secret is masked on its own.
+``join("", ["tok_", "9f8e..."])``, ``format("%s%s", "AKIA", "Z7QW...")``,
+``"pass${"w0rd"}"``), or spelled so that no piece reads as it evaluates
+(``"\u0070assw0rd"``, ``"$${x}"``, ``base64decode("cGFzc3cw...")``, a JSON
+escape in ``.tf.json``). So every line is scanned as Terraform reads it: each
+literal piece of a quoted string, at any depth of interpolation, and each run of
+text between interpolations outside quotes (a heredoc's lines), is decoded
+(escapes, then base64 where it is base64) and masked on its own if what it
+stands for is part of a secret.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from ddblint.findings import Finding
@@ -28,8 +34,9 @@ MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
 MIN_FREE_FORM_CHARS = 12  # shorter forms are masked only where they stand as a whole word
 MIN_FRAGMENT_CHARS = 3  # a literal piece this long that is part of a secret is masked; shorter ones say too little
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_INTERPOLATION = re.compile(r"[$%]\{[^}]*\}")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{", re.DOTALL)
+_ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "/": "/", '"': '"', "\\": "\\"}
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
 
 
 def redaction_forms(secret: str) -> set[str]:
@@ -69,22 +76,18 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return _QUOTED.sub(self._quoted, self._pattern.sub(MASK, text))
+        return "\n".join(_Line(line, self._is_piece).masked() for line in self._pattern.sub(MASK, text).split("\n"))
 
-    def _quoted(self, match: re.Match[str]) -> str:
-        """A quoted string with each literal piece between interpolations masked if it is part of a secret."""
-        quoted = match.group()
-        pieces, last = [], 1
-        for interpolation in _INTERPOLATION.finditer(quoted, 1, len(quoted) - 1):
-            pieces += [self._piece(quoted[last : interpolation.start()]), interpolation.group()]
-            last = interpolation.end()
-        pieces.append(self._piece(quoted[last:-1]))
-        return f'"{"".join(pieces)}"'
-
-    def _piece(self, piece: str) -> str:
-        if len(piece) >= MIN_FRAGMENT_CHARS and any(piece in secret for secret in self.secrets):
-            return MASK
-        return piece
+    def _is_piece(self, literal: str, quoted: bool) -> bool:
+        """Whether source text that stands for literal characters stands for part of a secret, or (quoted)
+        holds a long one (a ``.tf.json`` item written as one string)."""
+        for meant in _meanings(literal):
+            if len(meant) < MIN_FRAGMENT_CHARS:
+                continue
+            for secret in self.secrets:
+                if meant in secret or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in meant):
+                    return True
+        return False
 
     def finding(self, finding: Finding) -> Finding:
         """The finding with its message and evidence masked."""
@@ -99,3 +102,116 @@ def _alternative(form: str) -> str:
     if len(form) >= MIN_FREE_FORM_CHARS:
         return escaped
     return rf"(?<![A-Za-z0-9_]){escaped}(?![A-Za-z0-9_])"
+
+
+def _meanings(literal: str) -> set[str]:
+    """What a literal piece may stand for: as written, with its escapes decoded (twice: JSON text in a
+    ``.tf.json`` string is escaped once more), and base64-decoded."""
+    decoded = _ESCAPE.sub(_unescape, literal)
+    twice = _ESCAPE.sub(_unescape, decoded)
+    meanings = {literal, decoded, decoded.strip(), twice}
+    for text in (literal, decoded):
+        stripped = text.strip()
+        if _BASE64.fullmatch(stripped) and len(stripped) % 4 == 0:
+            with contextlib.suppress(ValueError):  # not base64 after all, or not text: a UnicodeDecodeError
+                meanings.add(base64.b64decode(stripped, validate=True).decode("utf-8"))
+    return meanings
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match.group(2):  # $${ and %%{ are a literal ${ and %{
+        return match.group(2) + "{"
+    escape = match.group(1)
+    if escape[0] in "uU" and len(escape) > 1:
+        code = int(escape[1:], 16)
+        return chr(code) if code <= 0x10FFFF else ""
+    return _ESCAPED.get(escape, escape)
+
+
+class _Line:
+    """One line of source or message text, scanned as Terraform reads strings and templates.
+
+    Literal pieces are the text of quoted strings between interpolations, at
+    any depth (``"a${"b"}c"`` has three), and the text between interpolations
+    outside quotes (a heredoc's lines, where a template goes on unquoted). Each
+    is replaced by the mask if ``is_piece`` says it stands for part of a secret;
+    the code around them is kept.
+    """
+
+    def __init__(self, text: str, is_piece: Callable[[str, bool], bool]) -> None:
+        self.text = text
+        self.is_piece = is_piece
+        self.out: list[str] = []
+
+    def masked(self) -> str:
+        self._code(0, nested=False)
+        return "".join(self.out)
+
+    def _emit_literal(self, piece: str, quoted: bool = True) -> None:
+        if not piece.strip() or not self.is_piece(piece, quoted):
+            self.out.append(piece)
+            return
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+        self.out.append(piece[:lead] + MASK + piece[trail:])
+
+    def _code(self, at: int, nested: bool) -> int:
+        """Code from ``at`` to the end, or (``nested``) to the ``}`` closing an interpolation; returns its end."""
+        text, depth, start = self.text, 0, at
+        while at < len(text):
+            char = text[at]
+            if char == '"':
+                self._emit_bare(text[start:at], nested)
+                at = self._string(at)
+                start = at
+                continue
+            if char in "$%" and text.startswith("{", at + 1) and not nested:
+                self._emit_bare(text[start:at], nested)
+                self.out.append(text[at : at + 2])
+                at = self._code(at + 2, nested=True)
+                start = at
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if nested and depth == 0:
+                    self.out.append(text[start : at + 1])
+                    return at + 1
+                depth -= 1
+            at += 1
+        self._emit_bare(text[start:at], nested)
+        return at
+
+    def _emit_bare(self, run: str, nested: bool) -> None:
+        """Text outside quotes: inside an interpolation it is code; outside, it may be a heredoc's template text."""
+        if nested:
+            self.out.append(run)
+        else:
+            self._emit_literal(run, quoted=False)
+
+    def _string(self, at: int) -> int:
+        """A quoted string opening at ``at``; returns the position after its closing quote (or the line's end)."""
+        text, piece = self.text, []
+        self.out.append('"')
+        at += 1
+        while at < len(text):
+            char = text[at]
+            if char == "\\":
+                piece.append(text[at : at + 2])
+                at += 2
+            elif char in "$%" and text.startswith(char + "{", at + 1):  # $${ and %%{: literal text
+                piece.append(text[at : at + 3])
+                at += 3
+            elif char in "$%" and text.startswith("{", at + 1):
+                self._emit_literal("".join(piece))
+                piece = []
+                self.out.append(text[at : at + 2])
+                at = self._code(at + 2, nested=True)
+            elif char == '"':
+                self._emit_literal("".join(piece))
+                self.out.append('"')
+                return at + 1
+            else:
+                piece.append(char)
+                at += 1
+        self._emit_literal("".join(piece))
+        return at
