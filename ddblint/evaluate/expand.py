@@ -424,9 +424,7 @@ def _table(scope: ModuleScope, resource: Resource) -> Table:
     )
 
 
-def _item_set(
-    scope: ModuleScope, resource: Resource, fanout: Count, collected: _Collected
-) -> tuple[ItemSet, object]:
+def _item_set(scope: ModuleScope, resource: Resource, fanout: Count, collected: _Collected) -> tuple[ItemSet, object]:
     instances = _resource_instances(scope, resource, collected)
     address = scope.module_address + resource.address
     total = instances.count.times(fanout)
