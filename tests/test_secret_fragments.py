@@ -125,3 +125,9 @@ def test_secrets_spelled_with_escapes_are_masked_in_every_report(tmp_path: Path,
     lines = [line for text in files.values() for line in text.splitlines()]  # a frame may cut any; all are masked
     assert not [(piece, line) for line in lines for piece in pieces if piece in result.redact(line)]
     assert sum(MASK in result.redact(line) for line in lines) >= 1
+
+
+def test_a_line_of_interpolations_nested_too_deep_to_read_is_masked_not_a_crash() -> None:
+    redact = Redactor.for_secrets(["S3cretPassw0rd-991"])
+    deep = "  x = " + '"${' * 5000 + '"S3cret"' + '}"' * 5000
+    assert redact(deep) == "  x = " + '"${' * 64 + '"' + MASK

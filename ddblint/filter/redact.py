@@ -135,16 +135,21 @@ class _Line:
     any depth (``"a${"b"}c"`` has three), and the text between interpolations
     outside quotes (a heredoc's lines, where a template goes on unquoted). Each
     is replaced by the mask if ``is_piece`` says it stands for part of a secret;
-    the code around them is kept.
+    the code around them is kept. Interpolations nested deeper than
+    ``MAX_NESTING`` mask the rest of the line: no input can exhaust the stack.
     """
 
     def __init__(self, text: str, is_piece: Callable[[str, bool], bool]) -> None:
         self.text = text
         self.is_piece = is_piece
         self.out: list[str] = []
+        self.depth = 0
 
     def masked(self) -> str:
-        self._code(0, nested=False)
+        try:
+            self._code(0, nested=False)
+        except _TooDeep as deep:
+            self.out[deep.kept :] = [MASK]
         return "".join(self.out)
 
     def _emit_literal(self, piece: str, quoted: bool = True) -> None:
@@ -154,32 +159,37 @@ class _Line:
         lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
         self.out.append(piece[:lead] + MASK + piece[trail:])
 
+    def _interpolation(self, at: int) -> int:
+        """The code of an interpolation opening at ``at`` (``${`` or ``%{``), to its closing ``}``."""
+        if self.depth >= MAX_NESTING:
+            raise _TooDeep(len(self.out))
+        self.out.append(self.text[at : at + 2])
+        self.depth += 1
+        end = self._code(at + 2, nested=True)
+        self.depth -= 1
+        return end
+
     def _code(self, at: int, nested: bool) -> int:
         """Code from ``at`` to the end, or (``nested``) to the ``}`` closing an interpolation; returns its end."""
         text, depth, start = self.text, 0, at
-        while at < len(text):
-            char = text[at]
-            if char == '"':
-                self._emit_bare(text[start:at], nested)
-                at = self._string(at)
-                start = at
-                continue
-            if char in "$%" and text.startswith("{", at + 1) and not nested:
-                self._emit_bare(text[start:at], nested)
-                self.out.append(text[at : at + 2])
-                at = self._code(at + 2, nested=True)
-                start = at
-                continue
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                if nested and depth == 0:
-                    self.out.append(text[start : at + 1])
-                    return at + 1
-                depth -= 1
-            at += 1
-        self._emit_bare(text[start:at], nested)
-        return at
+        for found in _CODE_MARK.finditer(text, at):
+            if found.start() < at:
+                continue  # inside a string or an interpolation already read
+            mark = found.group()
+            if mark == '"':
+                self._emit_bare(text[start : found.start()], nested)
+                at = start = self._string(found.start())
+            elif len(mark) == 2 and not nested:  # ${ or %{ in text outside quotes: a heredoc's template
+                self._emit_bare(text[start : found.start()], nested)
+                at = start = self._interpolation(found.start())
+            elif mark == "}" and nested and depth == 0:
+                self.out.append(text[start : found.end()])
+                return found.end()
+            else:
+                depth += 1 if mark.endswith("{") else -1
+                at = found.end()
+        self._emit_bare(text[start:], nested)
+        return len(text)
 
     def _emit_bare(self, run: str, nested: bool) -> None:
         """Text outside quotes: inside an interpolation it is code; outside, it may be a heredoc's template text."""
@@ -190,28 +200,32 @@ class _Line:
 
     def _string(self, at: int) -> int:
         """A quoted string opening at ``at``; returns the position after its closing quote (or the line's end)."""
-        text, piece = self.text, []
+        text = self.text
         self.out.append('"')
-        at += 1
-        while at < len(text):
-            char = text[at]
-            if char == "\\":
-                piece.append(text[at : at + 2])
-                at += 2
-            elif char in "$%" and text.startswith(char + "{", at + 1):  # $${ and %%{: literal text
-                piece.append(text[at : at + 3])
-                at += 3
-            elif char in "$%" and text.startswith("{", at + 1):
-                self._emit_literal("".join(piece))
-                piece = []
-                self.out.append(text[at : at + 2])
-                at = self._code(at + 2, nested=True)
-            elif char == '"':
-                self._emit_literal("".join(piece))
+        start = at = at + 1
+        for found in _STRING_MARK.finditer(text, at):
+            if found.start() < at:
+                continue
+            mark = found.group()
+            if mark == '"':
+                self._emit_literal(text[start : found.start()])
                 self.out.append('"')
-                return at + 1
-            else:
-                piece.append(char)
-                at += 1
-        self._emit_literal("".join(piece))
-        return at
+                return found.end()
+            if mark in ("${", "%{"):
+                self._emit_literal(text[start : found.start()])
+                at = start = self._interpolation(found.start())
+            else:  # an escape, $${ or %%{: part of the literal text
+                at = found.end()
+        self._emit_literal(text[start:])
+        return len(text)
+
+
+class _TooDeep(Exception):
+    def __init__(self, kept: int) -> None:
+        super().__init__()
+        self.kept = kept  # how much of the output stays before the mask
+
+
+MAX_NESTING = 64
+_CODE_MARK = re.compile(r'"|[$%]\{|[{}]')
+_STRING_MARK = re.compile(r'\\.?|\$\$\{|%%\{|[$%]\{|"', re.DOTALL)
