@@ -208,8 +208,8 @@ class Evaluator:
     def evaluate(self, expr: Expr) -> object:
         """Evaluate to a value or an Unknown; never raises for bad input."""
         try:
-            if self._budget.characters < 0 or self._budget.steps < 0:
-                self._budget.refuse()  # spent: not even a file is read for it
+            if self._budget.steps < 0:
+                self._budget.refuse()  # spent: not even a literal is evaluated
             return self._final(self.eval(expr))
         except BudgetExceeded:
             self._budget.cut += 1
@@ -609,6 +609,8 @@ class _FilesForEvaluator:
         return self._evaluator.scope.gateway.resolve(path, self._bases)
 
     def read(self, path: str) -> str | Unknown:
+        if self._evaluator.scope.gateway.budget.characters < 0:
+            self._evaluator.scope.gateway.budget.refuse()  # spent: what the file holds could not be built
         real = self._resolve(path)
         if isinstance(real, Unknown):
             return real
