@@ -82,3 +82,22 @@ def test_a_module_fan_out_of_millions_of_items_is_counted_not_built(tmp_path: Pa
     assert f"writes {expected} items into" in measured["findings"][0][1]
     assert measured["cpu"] < 2.0, measured["cpu"]  # seconds: 27 s when every instance was built
     assert measured["peak_kb"] < 200 * 1024, measured["peak_kb"]  # 2.3 GB when every instance was built
+
+
+def test_a_fanned_out_block_is_built_whole_up_to_what_can_be_migrated_and_sampled_past_it(tmp_path: Path) -> None:
+    from ddblint.api import lint
+    from ddblint.config.settings import Settings
+    from ddblint.evaluate.expand import MAX_INSTANCES, SAMPLE_INSTANCES
+
+    def built(tree: Path) -> tuple[int, int | None]:
+        result = lint([str(tree)], Settings(cache=False))
+        assert result.analysis is not None
+        (item_set,) = result.analysis.item_sets
+        return len(item_set.instances), item_set.total.exact
+
+    shape = "for_each 1000 over for_each 2000, each instance named"
+    assert built(fan_out(tmp_path / "large", shape)) == (SAMPLE_INSTANCES, 2_000_000)
+    small = fan_out(tmp_path / "small", shape)
+    main_tf = small / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace("range(1000)", "range(10)"))
+    assert built(small) == (20_000, 20_000) and MAX_INSTANCES == 20_000  # every item, as migrate needs them
