@@ -101,3 +101,20 @@ def test_a_fanned_out_block_is_built_whole_up_to_what_can_be_migrated_and_sample
     main_tf = small / "main.tf"
     main_tf.write_text(main_tf.read_text().replace("range(1000)", "range(10)"))
     assert built(small) == (20_000, 20_000) and MAX_INSTANCES == 20_000  # every item, as migrate needs them
+
+
+def test_a_fan_out_whose_module_count_is_too_costly_is_unbounded_and_said(tmp_path: Path) -> None:
+    from ddblint.api import lint
+    from ddblint.config.settings import Settings
+
+    (tmp_path / "m").mkdir()
+    (tmp_path / "main.tf").write_text(
+        'module "m" {\n  source   = "./m"\n'
+        '  for_each = { for i in range(1000) : "m${i}" => [for j in range(2000) : "${i}-${j}"] }\n'
+        "  keys     = each.value\n}\n"
+    )
+    item = CALLEE_ITEM.format(meta="for_each = toset(var.keys)", value="${each.key}")
+    (tmp_path / "m" / "main.tf").write_text('variable "keys" {}\n' + TABLE + item)
+    found = {f.rule_id: f.message for f in lint([str(tmp_path)], Settings(cache=False)).findings}
+    assert sorted(found) == ["DDB000", "DDB003"]
+    assert "): too costly to evaluate" in found["DDB003"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ddblint.evaluate.secrets import Secret
+from ddblint.evaluate.values import BUDGET_EXCEEDED
 from ddblint.model.module import Module, Resource
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
@@ -53,7 +54,8 @@ class Count:
             upper=upper,
             via="; ".join(v for v in (other.via, self.via) if v),
             data_files=other.data_files + self.data_files,
-            unknown=self.unknown or other.unknown,
+            # an outer count too costly to evaluate says more than what it left the inner one to read
+            unknown=other.unknown if BUDGET_EXCEEDED in other.unknown else self.unknown or other.unknown,
             external=self.external or other.external,
             origin_span=self.origin_span or other.origin_span,
         )
