@@ -1,8 +1,8 @@
 """Input written to hang a run or exhaust its memory: each finishes quickly, in bounded memory.
 
 Patterns from the scanned code run on RE2 (linear time, as in Terraform);
-budgets are shared by one root module's whole evaluation; named pipes and
-devices are never read.
+budgets are shared by the whole run (tests/test_run_budget.py); named pipes
+and devices are never read.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def test_a_baseline_that_is_dev_zero_is_refused(tmp_path: Path, capsys: pytest.C
 
 
 def test_the_character_budget_is_shared_by_the_whole_root_not_per_item(tmp_path: Path) -> None:
-    """Each item copies a 4 MB file: fifteen copies are more than one root may build (50 million characters)."""
+    """Each item copies a 4 MB file: fifteen copies are more than a run may build (50 million characters)."""
     items = "".join(item(f"copy{n}", "count = 1").replace('{ S = "x" }', '{ S = file("big.txt") }') for n in range(15))
     result = run(module(tmp_path, {"main.tf": TABLE + items, "big.txt": "y" * 4_000_000}))
     values = [item_set(result, f"copy{n}").instances[0].value for n in range(15)]
