@@ -26,7 +26,9 @@ class Count:
     ``exact`` when known; otherwise ``upper`` when only a bound is known (a
     toggle ``var.on ? 1 : 0``); neither when unbounded, with ``unknown`` saying
     why and ``external`` telling whether only Terraform could know (a variable
-    without a value, a data source) rather than ddblint declining to compute it.
+    without a value, a data source) rather than ddblint declining to compute it;
+    ``unknown_origin`` names what the unknown comes from (``var.users``), so a
+    finding can say which declaration a ``validation`` would bound.
     """
 
     exact: int | None = 1
@@ -36,6 +38,7 @@ class Count:
     unknown: str = ""
     external: bool = False
     origin_span: Span | None = None
+    unknown_origin: str = ""
 
     @property
     def bounded(self) -> bool:
@@ -58,6 +61,7 @@ class Count:
             unknown=other.unknown if BUDGET_EXCEEDED in other.unknown else self.unknown or other.unknown,
             external=self.external or other.external,
             origin_span=self.origin_span or other.origin_span,
+            unknown_origin=self.unknown_origin if self.unknown else other.unknown_origin,
         )
 
 

@@ -303,7 +303,7 @@ def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Inst
         if value.bound is not None:
             listed = [(i, None) for i in range(min(value.bound, MAX_INSTANCES))] if uses_count else None
             return _Instances(found(None, value.bound, unknown=value.reason), listed, uses_count)
-        counted = found(None, None, unknown=value.reason, external=value.external)
+        counted = found(None, None, unknown=value.reason, external=value.external, unknown_origin=value.origin)
         return _Instances(counted, None, uses_count)
     if uses_count:
         number = whole_number(value) if isinstance(value, (int, float, str)) else None  # "500" counts 500
@@ -320,7 +320,9 @@ def _instances(scope: ModuleScope, block: Block, owner: str, path: str) -> _Inst
     elif isinstance(value, (list, tuple)):
         keys = _set_keys(value)
         if isinstance(keys, Unknown):
-            return _Instances(found(None, len(value), unknown=keys.reason, external=keys.external), None)
+            return _Instances(
+                found(None, len(value), unknown=keys.reason, external=keys.external, unknown_origin=keys.origin), None
+            )
         pairs = [(k, k) for k in keys]
     else:
         reason = f"for_each needs a map or set, got {type(value).__name__}"
@@ -657,7 +659,14 @@ def _sum_counts(counts: list[Count], item_set: ItemSet) -> Count:
         return replace(item_set.total, exact=exact, upper=upper)
     # Why some instances have no count (a budget ran out, a variable has no value) is why the total has none.
     reason = unbounded[0]
-    return replace(item_set.total, exact=None, upper=None, unknown=reason.unknown, external=reason.external)
+    return replace(
+        item_set.total,
+        exact=None,
+        upper=None,
+        unknown=reason.unknown,
+        external=reason.external,
+        unknown_origin=reason.unknown_origin,
+    )
 
 
 def _loads(root: str, item_sets: list[ItemSet]) -> list[TableLoad]:

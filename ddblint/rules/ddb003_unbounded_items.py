@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ddblint.evaluate.analysis import ItemSet
+from ddblint.evaluate.analysis import Count, ItemSet
 from ddblint.evaluate.values import BUDGET_EXCEEDED
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import counting_line
@@ -20,6 +20,13 @@ def unbounded_items(item_set: ItemSet, options: NoOptions) -> Iterator[Hit]:
     total = item_set.total
     if total.bounded or not (total.external or BUDGET_EXCEEDED in total.unknown):
         return
-    message = f"`{item_set.address}` has no bound on its item count ({total.via}): {total.unknown}."
+    message = f"`{item_set.address}` has no bound on its item count ({total.via}): {total.unknown}{_bound_hint(total)}."
     identity = f"{item_set.address}|{total.via}"
     yield Hit(message, item_set.span, item_set.address, (), identity, counting_line(item_set))
+
+
+def _bound_hint(total: Count) -> str:
+    """Where the count comes from a variable the author declared, the declaration is where a bound goes."""
+    if not total.unknown_origin.startswith("var.") or BUDGET_EXCEEDED in total.unknown:
+        return ""
+    return "; a `validation` on it would bound it"
