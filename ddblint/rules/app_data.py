@@ -28,9 +28,10 @@ comes from the iterated collection is unknown but differs per instance: an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ddblint.dynamodb.item_leaves import Leaf, leaves, name_words
@@ -245,21 +246,24 @@ def signals(item: object) -> list[Signal]:
     return [signal for leaf in leaves(item) for signal in _leaf_signals(leaf)]
 
 
-def _leaf_signals(leaf: Leaf) -> Iterator[Signal]:
+def _leaf_signals(leaf: Leaf) -> tuple[Signal, ...]:
     value = leaf.value
-    words = name_words(leaf.name)
     if is_iterated(value):
-        yield from _iterated_signals(leaf.name, words)
-        return
+        return _iterated_signals(leaf.name)
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        return
-    text = str(value).strip()
+        return ()
+    return _scalar_signals(leaf.name, leaf.kind, str(value).strip())
+
+
+@functools.lru_cache(maxsize=65536)
+def _scalar_signals(name: str, kind: str, text: str) -> tuple[Signal, ...]:
+    """What one attribute's value shows; a pure function of its name, type and text, so cached:
+    a set's items repeat the same statuses, plans and flags thousands of times."""
     if not text:
-        return
-    for detector in (_personal, _timestamp, _money, _transaction, _workflow, _record_id):
-        found = detector(leaf.name, words, text, leaf.kind)
-        if found is not None:
-            yield found
+        return ()
+    words = name_words(name)
+    found = (detector(name, words, text, kind) for detector in _DETECTORS)
+    return tuple(signal for signal in found if signal is not None)
 
 
 def _personal(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal | None:
@@ -268,24 +272,28 @@ def _personal(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal
         if any(part in _ROLE_MAILBOXES for part in re.split(r"[._+-]", mailbox)):
             return None
         return Signal(PERSONAL, name, "email addresses", text.lower())
-    digits = re.sub(r"\D", "", text)
-    if _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words) and len(digits) >= 7:
-        return Signal(PERSONAL, name, "phone numbers", digits)
+    if _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 7:
+            return Signal(PERSONAL, name, "phone numbers", digits)
     if kind in ("S", "") and _is_person_field(words):
         return Signal(PERSONAL, name, "", text)
     return None
 
 
-def _iterated_signals(name: str, words: tuple[str, ...]) -> Iterator[Signal]:
+@functools.lru_cache(maxsize=4096)
+def _iterated_signals(name: str) -> tuple[Signal, ...]:
     """What a name says when its value comes from the iterated collection: only names that mark people
     or transactions, for their values cannot be read."""
+    words = name_words(name)
     if "email" in words or _is_person_field(words):
         detail = "email addresses" if "email" in words else ""
-        yield Signal(PERSONAL, name, detail, varies=True)
-    elif _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words):
-        yield Signal(PERSONAL, name, "phone numbers", varies=True)
-    elif _TRANSACTION_WORDS.intersection(words) and words[-1] in _ID_WORDS:
-        yield Signal(TRANSACTIONS, name, varies=True)
+        return (Signal(PERSONAL, name, detail, varies=True),)
+    if _PHONE_WORDS.intersection(words) and not _SHARED_LINE_WORDS.intersection(words):
+        return (Signal(PERSONAL, name, "phone numbers", varies=True),)
+    if _TRANSACTION_WORDS.intersection(words) and words[-1] in _ID_WORDS:
+        return (Signal(TRANSACTIONS, name, varies=True),)
+    return ()
 
 
 def _is_person_field(words: tuple[str, ...]) -> bool:
@@ -333,6 +341,9 @@ def _workflow(name: str, words: tuple[str, ...], text: str, kind: str) -> Signal
         return None
     folded = re.sub(r"[^a-z]", "", text.lower())
     return Signal(WORKFLOW, name, folded, folded) if folded in _WORKFLOW_VALUES else None
+
+
+_DETECTORS = (_personal, _timestamp, _money, _transaction, _workflow, _record_id)
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
