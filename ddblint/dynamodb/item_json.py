@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import difflib
+import functools
 import json
 import math
 import re
@@ -161,8 +162,14 @@ def validate_item(item: object) -> list[ItemProblem]:
         return [ItemProblem("", message)]
     if not item:
         return [ItemProblem("", "the item has no attributes; it needs at least its key")]
-    roots = [_Node(_join("", name), name, value, 1) for name, value in item.items()]
-    return _walk(roots)
+    problems: list[ItemProblem] = []
+    for name, value in item.items():  # most attributes are scalars: checked without a walk
+        scalar = _scalar_entry(name, value, 1)
+        if scalar is None:
+            problems.extend(_walk([_Node(_join("", name), name, value, 1)]))
+        elif found := _scalar_problems(name, *scalar):
+            problems.extend(_located(_join("", name), scalar[0], found))
+    return problems
 
 
 def item_size(item: dict[str, Any]) -> int:
@@ -230,6 +237,9 @@ def _walk(roots: list[_Node]) -> list[ItemProblem]:
 
 def _inspect(node: _Node) -> tuple[list[ItemProblem], list[_Node]]:
     """Problems of one value itself, and the nested values still to check."""
+    scalar = _scalar_entry(node.name, node.value, node.level)
+    if scalar is not None:
+        return _located(node.path, scalar[0], _scalar_problems(node.name, *scalar)), []
     problems = [ItemProblem(node.path, m) for m in _name_problems(node.name)]
     if node.level > MAX_NESTING_DEPTH:
         message = (
@@ -249,6 +259,41 @@ def _inspect(node: _Node) -> tuple[list[ItemProblem], list[_Node]]:
         return problems, _document_children(typed_path, kind, payload, node.level + 1)
     found = [ItemProblem(typed_path + suffix, m) for suffix, m in _payload_problems(kind, payload)]
     return problems + found, []
+
+
+_SCALAR_KINDS = frozenset(("S", "N", "B", "NULL", "BOOL"))
+
+
+def _scalar_entry(name: object, value: object, level: int) -> tuple[str, str | bool | None] | None:
+    """``(kind, payload)`` of a scalar attribute value whose check depends on nothing else, or None."""
+    if type(value) is not dict or len(value) != 1 or level > MAX_NESTING_DEPTH:
+        return None
+    if name is not None and type(name) is not str:
+        return None
+    ((kind, payload),) = value.items()
+    if kind not in _SCALAR_KINDS or not (payload is None or type(payload) in (str, bool)):
+        return None
+    return kind, payload
+
+
+@functools.lru_cache(maxsize=65536)
+def _scalar_problems(name: str | None, kind: str, payload: str | bool | None) -> tuple[tuple[bool, str, str], ...]:
+    """``(under the type descriptor, path suffix, message)`` for one scalar attribute value.
+
+    A pure function of the name and the value, so cached: the items of a set
+    repeat the same names, statuses and flags thousands of times.
+    """
+    named = tuple((False, "", message) for message in _name_problems(name))
+    shape_problem = _descriptor_problem({kind: payload})
+    if shape_problem is not None:
+        return (*named, (False, "", shape_problem))
+    return (*named, *((True, suffix, message) for suffix, message in _payload_problems(kind, payload)))
+
+
+def _located(path: str, kind: str, found: tuple[tuple[bool, str, str], ...]) -> list[ItemProblem]:
+    """:func:`_scalar_problems` placed at the value's path (or under its type descriptor)."""
+    typed_path = _join(path, kind)
+    return [ItemProblem(typed_path + suffix if typed else path, message) for typed, suffix, message in found]
 
 
 def _document_children(path: str, kind: str, payload: Any, level: int) -> list[_Node]:
