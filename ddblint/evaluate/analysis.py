@@ -50,6 +50,8 @@ class Count:
 
     def times(self, other: Count) -> Count:
         """The count of ``self`` inside each of ``other``'s instances."""
+        # an outer count too costly to evaluate says more than what it left the inner one to read
+        why = other if BUDGET_EXCEEDED in other.unknown or not self.unknown else self
         exact = None if self.exact is None or other.exact is None else self.exact * other.exact
         upper = None if self.upper is None or other.upper is None else self.upper * other.upper
         return Count(
@@ -57,11 +59,10 @@ class Count:
             upper=upper,
             via="; ".join(v for v in (other.via, self.via) if v),
             data_files=other.data_files + self.data_files,
-            # an outer count too costly to evaluate says more than what it left the inner one to read
-            unknown=other.unknown if BUDGET_EXCEEDED in other.unknown else self.unknown or other.unknown,
+            unknown=why.unknown,
             external=self.external or other.external,
             origin_span=self.origin_span or other.origin_span,
-            unknown_origin=self.unknown_origin if self.unknown else other.unknown_origin,
+            unknown_origin=why.unknown_origin,
         )
 
 
