@@ -3,7 +3,9 @@
 The CLI is a thin shell over this function, and tests call it directly. It
 reads as the pipeline: each line is one stage, and what a stage returns is all
 the next one gets. Data flows one way: discover, prefilter, load (parse into
-the model), evaluate, check, filter, result.
+the model), evaluate, check, filter, result. Evaluate hands its roots over one
+at a time, so check is done with each root before the next is evaluated, and
+what the filter reads of them all is small (see ``RunFacts``).
 """
 
 from __future__ import annotations
@@ -28,8 +30,13 @@ def lint(
     root: str | None = None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    keep_analysis: bool = False,
 ) -> Result:
-    """Lint ``paths``; ``today`` (default: the real date) decides which ``until=`` suppressions expired."""
+    """Lint ``paths``; ``today`` (default: the real date) decides which ``until=`` suppressions expired.
+
+    Each root's item sets are let go of once they are checked; ``keep_analysis`` keeps them all in
+    ``Result.analysis`` instead, for a caller that reads them (``ddblint migrate``).
+    """
     settings = settings or Settings()
     progress = progress or Progress()
     discovery = discover(paths or ["."], settings.exclude, root)
@@ -51,11 +58,11 @@ def lint(
         from ddblint.rules.engine import check
 
         loader = load(discovery, prefiltered, settings, cache, progress)
-        analysis = evaluate(discovery, prefiltered, loader, settings, cache, progress)
-        checked = check(analysis, settings, cache)
+        evaluation = evaluate(discovery, prefiltered, loader, settings, cache, progress, keep_analysis)
+        checked = check(evaluation, settings, cache)  # each root checked as it is evaluated, then let go of
         checked = replace(checked, findings=one_per_place(checked.findings))  # one finding per place
-        filtered = filter_findings(checked, analysis, settings, today, prefiltered.subjects)
-        return Result.of(discovery, analysis, filtered)
+        filtered = filter_findings(checked, evaluation.facts, settings, today, prefiltered.subjects)
+        return Result.of(discovery, evaluation.facts, filtered)
 
 
 def _reports_without_modules(discovery: Discovery, settings: Settings) -> bool:

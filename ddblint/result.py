@@ -9,7 +9,7 @@ from ddblint.filter.redact import Redactor
 
 if TYPE_CHECKING:
     from ddblint.discover.files import Discovery
-    from ddblint.evaluate.analysis import Analysis
+    from ddblint.evaluate.analysis import Analysis, RunFacts
     from ddblint.filter.apply import Filtered
     from ddblint.filter.baseline import BaselineEntry
     from ddblint.findings import Finding, InternalError
@@ -26,7 +26,7 @@ class Result:
     modules_seen: int = 0
     modules_parsed: int = 0
     item_sets: int = 0
-    analysis: Analysis | None = None
+    analysis: Analysis | None = None  # every root's item sets, only when asked for (``lint(keep_analysis=True)``)
     stale_baseline: list[BaselineEntry] = field(default_factory=list)  # entries no finding matched
     # what the run could not judge for want of context, told to the user (stderr), never a finding
     notes: list[str] = field(default_factory=list)
@@ -38,18 +38,18 @@ class Result:
         return cls(root=discovery.root, files_seen=_files_seen(discovery), modules_seen=len(discovery.requested))
 
     @classmethod
-    def of(cls, discovery: Discovery, analysis: Analysis, filtered: Filtered) -> Result:
+    def of(cls, discovery: Discovery, facts: RunFacts, filtered: Filtered) -> Result:
         return cls(
             root=discovery.root,
             findings=filtered.findings,
             internal_errors=filtered.internal_errors,
             files_seen=_files_seen(discovery),
             modules_seen=len(discovery.requested),
-            modules_parsed=len(analysis.modules),
-            item_sets=len(analysis.item_sets),
-            analysis=analysis,
+            modules_parsed=facts.modules,
+            item_sets=facts.item_sets,
+            analysis=facts.analysis,
             stale_baseline=filtered.stale_baseline,
-            notes=analysis.notes,
+            notes=facts.notes,
             redact=filtered.redact,
         )
 

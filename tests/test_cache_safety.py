@@ -135,7 +135,7 @@ def test_a_cache_directory_inside_the_scanned_repository_is_ignored(tmp_path: Pa
 
 def test_the_cache_holds_findings_after_redaction(tmp_path: Path) -> None:
     target = str(FIXTURES / "secrets")
-    cold = lint([target], Settings(cache_dir=str(tmp_path)))
+    cold = lint([target], Settings(cache_dir=str(tmp_path)), keep_analysis=True)
     item_sets: list[ItemSet] = cold.analysis.item_sets if cold.analysis else []
     secrets = {secret.text for s in item_sets for _, secret in s.secrets}
     assert secrets and any(f.rule_id == "DDB024" for f in cold.findings)
@@ -192,7 +192,7 @@ def test_a_cache_entry_under_the_wrong_key_is_repaired(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fixture", [p.name for p in sorted(FIXTURES.iterdir()) if p.is_dir()])
 def test_the_cache_can_hold_every_value_class_an_analysis_reaches(fixture: str) -> None:
     """A value class defined in a module the codec does not allow would silently never be cached."""
-    result = lint([str(FIXTURES / fixture)], Settings(cache=False))
+    result = lint([str(FIXTURES / fixture)], Settings(cache=False), keep_analysis=True)
     assert result.analysis is not None
     key = "ef" * 20
     blob = codec.encode(result.analysis, key)

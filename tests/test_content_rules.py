@@ -38,7 +38,7 @@ def _lint(tmp_path: Path, files: dict[str, str], **settings: object) -> Result:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    result = lint([str(tmp_path)], Settings(cache=False, **settings))  # type: ignore[arg-type]
+    result = lint([str(tmp_path)], Settings(cache=False, **settings), keep_analysis=True)  # type: ignore[arg-type]
     assert not result.internal_errors, result.internal_errors
     return result
 
@@ -411,7 +411,7 @@ def test_a_literal_beside_its_table_names_the_table_to_refer_to(tmp_path: Path) 
 
 def test_the_legitimate_patterns_are_all_evaluated_and_all_silent() -> None:
     """At least 12 seed patterns, each judged on evaluated content, none reported."""
-    result = lint([str(FIXTURES / "false_positives")], Settings(cache=False))
+    result = lint([str(FIXTURES / "false_positives")], Settings(cache=False), keep_analysis=True)
     assert not result.internal_errors
     assert result.findings == []
     assert result.analysis is not None

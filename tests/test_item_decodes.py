@@ -86,7 +86,7 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def _lint(root: Path, settings: Settings) -> Result:
-    result = lint([str(root)], settings)
+    result = lint([str(root)], settings, keep_analysis=True)
     assert not result.internal_errors, result.internal_errors
     return result
 

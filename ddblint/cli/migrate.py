@@ -85,7 +85,8 @@ def _migrate(request: _Request, command_line: CommandLine) -> int:
     from ddblint.migrate.report import MigrationReport, by_root, render_migration, render_refusal, resource_place
     from ddblint.migrate.terraform import MIGRATION_FILE, migration_file
 
-    result = lint(request.targets, effective_settings(request.targets, command_line).settings)
+    settings = effective_settings(request.targets, command_line).settings
+    result = lint(request.targets, settings, keep_analysis=True)  # the plan reads every item set
     analysis = result.analysis
     item_sets = [(s, load.root_dir) for load in (analysis.loads if analysis else []) for s in load.item_sets]
     flagged = {f.address for f in result.findings if f.rule_id in FLAGGING_RULES and not f.suppressed}

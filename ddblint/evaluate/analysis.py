@@ -14,7 +14,8 @@ from typing import Any
 
 from ddblint.evaluate.secrets import Secret
 from ddblint.evaluate.values import BUDGET_EXCEEDED
-from ddblint.model.module import Module, Resource
+from ddblint.model.file_notes import FileNotes
+from ddblint.model.module import Resource
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
 
@@ -182,9 +183,8 @@ class TableLoad:
 
 @dataclass(slots=True)
 class Analysis:
-    """The whole evaluated model handed to rules."""
+    """Evaluated subjects handed to rules: one root's, or (for ``ddblint migrate``) the whole run's."""
 
-    modules: list[Module] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     item_sets: list[ItemSet] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
@@ -193,3 +193,38 @@ class Analysis:
     root_keys: dict[str, str] | None = None
     # what could not be judged for want of context (see evaluate.roots), told to the user, never a finding
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RootPart:
+    """One root module's item sets and table loads, checked and then let go of before the run ends.
+
+    ``index`` is the root's place in the run's order, so what is merged at the end
+    comes out in that order whichever root was finished first; ``key`` changes
+    whenever the root's analysis can (set when a cache is in use).
+    """
+
+    index: int
+    root: str
+    item_sets: list[ItemSet]
+    loads: list[TableLoad]
+    key: str | None = None
+
+
+@dataclass(slots=True)
+class RunFacts:
+    """What a run keeps of every root once its part is checked: small values, not parse trees or items.
+
+    Complete only when every :class:`RootPart` has been taken: the filter stage
+    masks with ``secrets`` and reads ``files`` for suppression comments.
+    ``analysis`` is every root's item sets and loads, kept only for a caller
+    that asked for them (``ddblint migrate``, tests).
+    """
+
+    files: list[FileNotes] = field(default_factory=list)  # every file of the relevant modules
+    modules: int = 0  # relevant modules parsed
+    problems: list[ParseProblem] = field(default_factory=list)  # discovery's, the modules', the roots'; each once
+    secrets: list[str] = field(default_factory=list)  # the text of every secret found in an item
+    item_sets: int = 0
+    notes: list[str] = field(default_factory=list)
+    analysis: Analysis | None = None

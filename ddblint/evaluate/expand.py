@@ -3,7 +3,7 @@
 Each root module is instantiated with its variables (tfvars, defaults or
 unknown); local module calls are followed, their ``count``/``for_each``
 multiplying the items inside and their arguments binding the callee's
-variables. The result is an :class:`Analysis`: every item set with its exact
+variables. The result is a :class:`RootAnalysis` per root: every item set with its exact
 (or bounded, or unbounded) size, its evaluated items, and its table.
 """
 
@@ -13,11 +13,11 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 
-from ddblint.evaluate.analysis import ONE, Analysis, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
+from ddblint.evaluate.analysis import ONE, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import STEP_BUDGET, FileGateway, ModuleScope, Trace, evaluate_attribute
 from ddblint.evaluate.secrets import item_set_secrets
 from ddblint.evaluate.values import (
@@ -44,7 +44,6 @@ MAX_MODULE_INSTANCES = 1_000
 MAX_MODULE_DEPTH = 16
 
 ModuleLoader = Callable[[str], "Module | None"]
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -86,31 +85,16 @@ class RootAnalysis:
 RootAnalyser = Callable[[Module, str], RootAnalysis]
 
 
-def analyse(
-    modules: dict[str, Module],
-    roots: list[str],
-    scan_root: str,
-    load_module: ModuleLoader,
-    analyse_one: RootAnalyser | None = None,
-) -> Analysis:
-    """Every root's analysis, together; ``analyse_one`` (default: :func:`analyse_root`) analyses one."""
-    analysis = Analysis(modules=list(modules.values()))
-    for module in modules.values():
-        analysis.problems.extend(module.problems)
+def analyse_each(
+    modules: dict[str, Module], roots: list[str], analyse_one: RootAnalyser
+) -> Iterator[tuple[str, RootAnalysis]]:
+    """Each root's analysis in turn, so a caller can be done with one root before the next is evaluated."""
     for root in roots:
         try:
-            if analyse_one is None:
-                part = analyse_root(modules[root], root, scan_root, load_module)
-            else:
-                part = analyse_one(modules[root], root)
+            part = analyse_one(modules[root], root)
         except Exception as exc:  # noqa: BLE001 - one root ddblint cannot evaluate must not hide the others
             part = _unevaluated_root(modules[root], exc)
-        analysis.tables.extend(part.tables)
-        analysis.item_sets.extend(part.item_sets)
-        analysis.problems.extend(part.problems)
-        analysis.loads.extend(part.loads)
-    analysis.tables = _unique(analysis.tables, key=lambda t: (t.address, t.span))
-    return analysis
+        yield root, part
 
 
 def analyse_root(
@@ -158,13 +142,6 @@ def _unevaluated_root(module: Module, exc: Exception) -> RootAnalysis:
     path = _first_file(module)
     message = f"ddblint cannot evaluate this root module ({type(exc).__name__}: {exc}); its items were not checked"
     return RootAnalysis([], [], [ParseProblem(path, message)], [])
-
-
-def _unique(values: list[_T], key: Callable[[_T], Hashable]) -> list[_T]:
-    seen: dict[Hashable, _T] = {}
-    for value in values:
-        seen.setdefault(key(value), value)
-    return list(seen.values())
 
 
 def _root_variables(

@@ -1,22 +1,33 @@
-"""The evaluate stage of a run: every root module instantiated, then tables found by name and by module output.
+"""The evaluate stage of a run: one root module at a time, then tables found by name and by module output.
 
-In: the loaded modules, the prefilter's roots and table index. Out: the
-:class:`~ddblint.evaluate.analysis.Analysis` the rules check, with every problem
-met on the way (discovery's included, each once) and, when there is a cache,
-a key per root that changes whenever that root's analysis can.
+In: the loaded modules, the prefilter's roots and table index. Out: an
+:class:`Evaluation`, whose ``roots`` yield each root's
+:class:`~ddblint.evaluate.analysis.RootPart` in turn, so the check stage is done
+with a root (and lets go of its item sets) before the next is evaluated. What
+the run keeps of every root (secrets, suppression comments, problems, notes)
+goes into ``facts`` as the roots are taken.
+
+A root whose item sets name their table only by a string (``table_name =
+"users"``) waits until every root is evaluated: the table may be declared in
+any of them (see :mod:`ddblint.evaluate.table_names`). So does a root whose
+table is named by a module output: that lookup draws on the run's evaluation
+budget, and done at the end it draws in the order a run over everything did.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ddblint.evaluate.analysis import Analysis
+from ddblint.evaluate.analysis import Analysis, RootPart, RunFacts, Table
 from ddblint.evaluate.budget import Budget
-from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse, analyse_root
+from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse_each, analyse_root
 from ddblint.evaluate.expressions import FileGateway
-from ddblint.evaluate.table_names import attach_tables_by_name
-from ddblint.evaluate.table_outputs import attach_tables_by_output
+from ddblint.evaluate.table_names import attach_tables_by_name, tables_by_name, wanted_names
+from ddblint.evaluate.table_outputs import attach_tables_by_output, wants_table_by_output
+from ddblint.model.file_notes import notes_of
 
 if TYPE_CHECKING:
     from ddblint.cache.store import Cache
@@ -28,6 +39,14 @@ if TYPE_CHECKING:
     from ddblint.progress import Progress
 
 
+@dataclass
+class Evaluation:
+    """Each root's part, in turn (a generator: take it once), and what the run keeps of them all."""
+
+    roots: Iterator[RootPart]
+    facts: RunFacts  # complete once ``roots`` is exhausted
+
+
 def evaluate(
     discovery: Discovery,
     prefiltered: Prefiltered,
@@ -35,11 +54,31 @@ def evaluate(
     settings: Settings,
     cache: Cache | None,
     progress: Progress,
-) -> Analysis:
-    """Analyse each root (through the cache when there is one), then resolve tables named by string."""
+    keep: bool = False,
+) -> Evaluation:
+    """Analyse each root (through the cache when there is one) as the roots are taken; ``keep``: every part too."""
+    modules = {d: m for d in sorted(prefiltered.relevant) if (m := loader(d)) is not None}
+    facts = RunFacts(
+        files=[notes_of(parsed) for module in modules.values() for parsed in module.files],
+        modules=len(modules),
+        problems=[problem for module in modules.values() for problem in module.problems],
+        analysis=Analysis() if keep else None,
+    )
+    return Evaluation(_parts(discovery, prefiltered, loader, settings, cache, progress, modules, facts), facts)
+
+
+def _parts(
+    discovery: Discovery,
+    prefiltered: Prefiltered,
+    loader: ModuleLoader,
+    settings: Settings,
+    cache: Cache | None,
+    progress: Progress,
+    modules: dict[str, Module],
+    facts: RunFacts,
+) -> Iterator[RootPart]:
     max_bytes = settings.max_file_size
     budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
-    modules = {d: m for d in sorted(prefiltered.relevant) if (m := loader(d)) is not None}
     # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
     open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
     root_cache = None
@@ -57,17 +96,46 @@ def evaluate(
         progress.checked(1)
         return part
 
+    def finished(index: int, root: str, analysis: Analysis) -> RootPart:
+        attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
+        key = root_cache.analysis_keys.get(root) if root_cache is not None else None
+        notes[index] = unsearched_caller_notes(analysis, open_roots, discovery.reach)
+        facts.secrets.extend(secret.text for item_set in analysis.item_sets for _, secret in item_set.secrets)
+        facts.item_sets += len(analysis.item_sets)
+        if kept is not None:
+            kept[index] = analysis
+        return RootPart(index, root, analysis.item_sets, analysis.loads, key)
+
     progress.checking(len(prefiltered.roots))
-    analysis = analyse(modules, prefiltered.roots, discovery.reach, loader, analyse_one)
-    gateway = FileGateway(discovery.reach, max_bytes, budget)  # confined, capped and on the run's budget
-    attach_tables_by_name(analysis, prefiltered.tables, loader.modules, gateway)
-    attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
-    loader.close()
-    analysis.problems = list(dict.fromkeys(discovery.problems + analysis.problems))
-    if root_cache is not None:
-        analysis.root_keys = root_cache.analysis_keys
-    analysis.notes = unsearched_caller_notes(analysis, open_roots, discovery.reach)
-    return analysis
+    gateway = FileGateway(discovery.reach, max_bytes, budget)  # tables by output and name: on the run's budget
+    notes: dict[int, list[str]] = {}
+    kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
+    tables: list[Table] = []
+    waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name pass
+    try:
+        for index, (root, part) in enumerate(analyse_each(modules, prefiltered.roots, analyse_one)):
+            tables.extend(part.tables)
+            facts.problems.extend(part.problems)
+            analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
+            if wanted_names(part.item_sets) or wants_table_by_output(part.item_sets):
+                waiting.append((index, root, analysis))
+            else:
+                yield finished(index, root, analysis)
+        wanted = wanted_names(s for _, _, analysis in waiting for s in analysis.item_sets)
+        found = tables_by_name(wanted, tables, prefiltered.tables, loader.modules, modules, gateway)
+        for index, root, analysis in waiting:
+            attach_tables_by_name(analysis, found)
+            yield finished(index, root, analysis)
+        facts.problems = list(dict.fromkeys(discovery.problems + facts.problems))
+        facts.notes = [note for index in sorted(notes) for note in notes[index]]
+        if kept is not None and facts.analysis is not None:
+            for index in sorted(kept):
+                facts.analysis.item_sets.extend(kept[index].item_sets)
+                facts.analysis.loads.extend(kept[index].loads)
+            facts.analysis.problems = facts.problems
+            facts.analysis.notes = facts.notes
+    finally:
+        loader.close()  # no more modules will be asked for: the parser processes stop
 
 
 def unsearched_caller_notes(analysis: Analysis, open_roots: frozenset[str], scan_root: str) -> list[str]:

@@ -13,7 +13,7 @@ schemas stays unresolved: key rules then say nothing rather than guess.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from ddblint.discover.prefilter import TableIndex
@@ -25,21 +25,34 @@ from ddblint.model.module import Module
 ModulesLoader = Callable[[list[str]], list[Module]]
 
 
-def attach_tables_by_name(
-    analysis: Analysis, index: TableIndex, load_modules: ModulesLoader, gateway: FileGateway
-) -> None:
-    """Give unresolved item sets the table their ``table_name`` names, updating ``analysis``.
+def wanted_names(item_sets: Iterable[ItemSet]) -> set[str]:
+    """The table names that item sets without a table spell: a root with any waits for the by-name pass."""
+    return {s.table_name for s in item_sets if s.table is None and s.table_name}
 
-    Those tables are evaluated through ``gateway``: confined, capped and on the run's budget, as the analysis.
+
+def tables_by_name(
+    wanted: set[str],
+    known: list[Table],
+    index: TableIndex,
+    load_modules: ModulesLoader,
+    analysed: Iterable[str],
+    gateway: FileGateway,
+) -> dict[str, Table]:
+    """The one table each wanted name names, among ``known`` (every root's) and the index's other modules.
+
+    ``analysed`` are the module directories whose tables are already in ``known``. The others' tables are
+    evaluated through ``gateway``: confined, capped and on the run's budget, as the analysis.
     """
-    wanted = {s.table_name for s in analysis.item_sets if s.table is None and s.table_name}
     if not wanted:
-        return
-    candidates = index.candidates(wanted, skip=(module.dir for module in analysis.modules))
-    tables = list(analysis.tables)
-    for module in load_modules(candidates):
+        return {}
+    tables = list(known)
+    for module in load_modules(index.candidates(wanted, skip=analysed)):
         tables.extend(root_tables(module, gateway))
-    found = _unambiguous(tables, wanted)
+    return _unambiguous(tables, wanted)
+
+
+def attach_tables_by_name(analysis: Analysis, found: dict[str, Table]) -> None:
+    """Give unresolved item sets the table their ``table_name`` names in ``found``, updating ``analysis``."""
     if found:
         replace_sets(analysis, lambda s: found.get(s.table_name) if s.table is None and s.table_name else None)
 

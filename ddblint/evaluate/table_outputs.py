@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from ddblint.evaluate.analysis import Analysis, ItemSet, Table
@@ -29,6 +30,19 @@ _OUTPUT = re.compile(r"^(?P<path>(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)module\.(?
 _CALL = re.compile(r"module\.([\w-]+)(?:\[[^\]]*\])?\.")
 
 
+def wants_table_by_output(item_sets: Iterable[ItemSet]) -> bool:
+    """Whether a set's table is named by a module output: its root waits for the end of the run.
+
+    The lookup evaluates outputs on the run's budget, which the roots draw on in
+    their order; done at the end, it draws in the same order however the roots are streamed.
+    """
+    return any(_by_output(s) for s in item_sets)
+
+
+def _by_output(item_set: ItemSet) -> bool:
+    return item_set.table is None and _OUTPUT.match(item_set.table_origin) is not None
+
+
 def attach_tables_by_output(
     analysis: Analysis, load_modules: ModulesLoader, scan_root: str, gateway: FileGateway
 ) -> None:
@@ -38,7 +52,7 @@ def attach_tables_by_output(
     """
     found: dict[tuple[str, str], Table | None] = {}
     for item_set in analysis.item_sets:
-        if item_set.table is None and _OUTPUT.match(item_set.table_origin):
+        if _by_output(item_set):
             key = (item_set.root_dir, item_set.table_origin)
             if key not in found:
                 found[key] = _table_of(item_set, load_modules, scan_root, gateway)

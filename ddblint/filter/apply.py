@@ -21,11 +21,12 @@ from dataclasses import dataclass, field, replace
 
 from ddblint.catalog.entries import load_catalog
 from ddblint.config.settings import PathSuppression, Settings
-from ddblint.evaluate.analysis import Analysis
+from ddblint.evaluate.analysis import RunFacts
 from ddblint.filter.baseline import BaselineEntry, BaselineMatcher, read_baseline
 from ddblint.filter.redact import Redactor
 from ddblint.filter.suppressions import Directive, closest_rule, covered_lines, read_directives
 from ddblint.findings import Caller, Finding, InternalError, Suppression
+from ddblint.model.file_notes import FileNotes
 from ddblint.rules import NoOptions
 from ddblint.rules.ddb090_unused_suppression import unused_suppression
 from ddblint.rules.ddb091_suppression_without_reason import suppression_without_reason
@@ -74,7 +75,7 @@ class _ConfigSuppressor:
 
 def filter_findings(
     checked: Checked,
-    analysis: Analysis,
+    facts: RunFacts,
     settings: Settings,
     today: datetime.date | None = None,
     subjects: set[str] | None = None,
@@ -85,11 +86,11 @@ def filter_findings(
     about (the modules asked for and those they call): callers found above them
     only gave them their context.
     """
-    marked = _marked(checked.findings, analysis, settings, today or datetime.date.today())
-    redact = Redactor.for_secrets(s.text for item_set in analysis.item_sets for _, s in item_set.secrets)
+    marked = _marked(checked.findings, facts.files, settings, today or datetime.date.today())
+    redact = Redactor.for_secrets(facts.secrets)
     errors = [replace(e, message=redact(e.message)) for e in checked.errors]
     if settings.baseline:
-        marked, stale = _apply_baseline(marked, settings.baseline, settings, _linted(analysis))
+        marked, stale = _apply_baseline(marked, settings.baseline, settings, _linted(facts.files))
     else:
         stale = []
     if subjects is not None:
@@ -97,18 +98,18 @@ def filter_findings(
     return Filtered([redact.finding(f) for f in marked], errors, stale, redact)
 
 
-def _linted(analysis: Analysis) -> set[str]:
-    return {os.path.normpath(parsed.path) for module in analysis.modules for parsed in module.files}
+def _linted(files: list[FileNotes]) -> set[str]:
+    return {os.path.normpath(notes.path) for notes in files}
 
 
-def _marked(findings: list[Finding], analysis: Analysis, settings: Settings, today: datetime.date) -> list[Finding]:
+def _marked(findings: list[Finding], files: list[FileNotes], settings: Settings, today: datetime.date) -> list[Finding]:
     """The suppression pass: findings marked by what covers them, plus what every suppression did wrong."""
     rule_ids = tuple(load_catalog())
-    inline = _inline_suppressors(analysis, rule_ids)
+    inline = _inline_suppressors(files, rule_ids)
     configured = [_ConfigSuppressor(entry) for entry in settings.suppress]
     marked = [_suppress(f, inline, configured, settings, today) for f in findings]
     uses = [_inline_use(s, settings, today, rule_ids) for group in inline.values() for s in group]
-    linted = _linted(analysis)
+    linted = _linted(files)
     uses += [use for s in configured if (use := _config_use(s, settings, linted)) is not None]
     return sorted(marked + _judged(uses, settings), key=Finding.sort_key)
 
@@ -133,23 +134,22 @@ def _judged(uses: list[SuppressionUse], settings: Settings) -> list[Finding]:
     return list(found.values())
 
 
-def _inline_suppressors(analysis: Analysis, rule_ids: tuple[str, ...]) -> dict[str, list[_InlineSuppressor]]:
+def _inline_suppressors(files: list[FileNotes], rule_ids: tuple[str, ...]) -> dict[str, list[_InlineSuppressor]]:
     by_path: dict[str, list[_InlineSuppressor]] = {}
-    for module in analysis.modules:
-        for parsed in module.files:
-            directives = read_directives(parsed, rule_ids)
-            if not directives:
+    for notes in files:
+        directives = read_directives(notes, rule_ids)
+        if not directives:
+            continue
+        blocks = list(notes.blocks)
+        lines_with_directives = {d.line for d in directives}
+        group = by_path.setdefault(notes.path, [])
+        for directive in directives:
+            if directive.scope == "file":
+                group.append(_InlineSuppressor(directive, None, directive.problem))
                 continue
-            blocks = [block.position for block in parsed.blocks]
-            lines_with_directives = {d.line for d in directives}
-            group = by_path.setdefault(parsed.path, [])
-            for directive in directives:
-                if directive.scope == "file":
-                    group.append(_InlineSuppressor(directive, None, directive.problem))
-                    continue
-                lines = covered_lines(directive, blocks, lines_with_directives)
-                problem = directive.problem or ("" if lines is not None else _MISPLACED)
-                group.append(_InlineSuppressor(directive, lines, problem))
+            lines = covered_lines(directive, blocks, lines_with_directives)
+            problem = directive.problem or ("" if lines is not None else _MISPLACED)
+            group.append(_InlineSuppressor(directive, lines, problem))
     return by_path
 
 

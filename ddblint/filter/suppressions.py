@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from ddblint.parse.syntax import ParsedFile, Position
+from ddblint.model.file_notes import FileNotes
+from ddblint.parse.syntax import Position
 
 VERBS = {"ignore": "block", "ignore-file": "file"}
 _VERB_RE = re.compile(r"ddblint:(?P<verb>[A-Za-z][\w-]*)")
@@ -106,10 +107,10 @@ def closest_rule(word: str, rule_ids: Iterable[str]) -> str:
     return near[0] if near else ""
 
 
-def read_directives(parsed: ParsedFile, rule_ids: Iterable[str]) -> list[Directive]:
+def read_directives(notes: FileNotes, rule_ids: Iterable[str]) -> list[Directive]:
     """Every directive of one parsed file, in line order."""
     known = tuple(rule_ids)
-    found = (parse_directive(parsed.path, line, text, known) for line, text in parsed.directives)
+    found = (parse_directive(notes.path, line, text, known) for line, text in notes.directives)
     return [d for d in found if d is not None]
 
 

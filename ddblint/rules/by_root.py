@@ -1,31 +1,39 @@
-"""Checks run one root module at a time, so an unchanged root's findings come from the cache.
+"""Checks run one root module at a time: a root's item sets are let go of once checked, and reused from the cache.
 
-On a warm run the checks would otherwise be the largest cost left: every rule
-walks every item again. Checks are pure functions of their subject and options,
-so a root's findings can be reused when the root's analysis is unchanged (its
-:class:`~ddblint.cache.roots.RootCache` key), the settings are the same, and so
-are the tables attached to its item sets after the analysis (a later stage can
-resolve a table by name from another root).
+The evaluate stage hands over one root's part at a time
+(:class:`~ddblint.evaluate.analysis.RootPart`); checking it right away means a run
+holds one root's item sets, not the repository's. Checks are pure functions of
+their subject and options, so a root's findings can also be reused when the
+root's analysis is unchanged (its :class:`~ddblint.cache.roots.RootCache` key),
+the settings are the same, and so are the tables attached to its item sets
+after the analysis (a later pass can resolve a table by name from another root).
 
-Findings are stored, and returned, with every secret of the run masked as the
-filter stage masks them (the masked spellings are part of the key), so the
-cache holds no secret a report would not show.
+Findings are stored, and returned, with the root's own secrets masked (the
+masked spellings are part of the key), so the cache holds no secret of the
+items that produced them; the filter stage masks every finding again with every
+secret of the run, which leaves what is already masked as it is.
 
 Running the checks per root gives the same findings, in the same order, as one
-run over everything: subjects keep their order, a finding reported twice keeps
-its first copy, and internal errors are ordered by rule as the engine orders them.
+run over everything: results are merged in the roots' order whichever root was
+finished first, a finding reported twice keeps its first copy, and internal
+errors are ordered by rule as the engine orders them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddblint.cache.store import Cache, key_material
 from ddblint.config.settings import Settings
-from ddblint.evaluate.analysis import Analysis, ItemSet, TableLoad
+from ddblint.evaluate.analysis import Analysis, ItemSet, RootPart
 from ddblint.findings import Finding, InternalError, with_callers
 from ddblint.rules.engine import Checked, run_checks
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ddblint.evaluate.analysis import RunFacts
 
 
 def _settings_key(settings: Settings) -> bytes:
@@ -33,51 +41,46 @@ def _settings_key(settings: Settings) -> bytes:
     return key_material(dataclasses.replace(settings, jobs=None, cache=True, cache_dir=None))
 
 
-def _by_root(analysis: Analysis) -> tuple[dict[str, tuple[list[ItemSet], list[TableLoad]]], list[ItemSet]]:
-    """Each root's item sets (in analysis order) and table loads; sets no load claims are returned apart."""
-    root_of = {id(s): load.root_dir for load in analysis.loads for s in load.item_sets}
-    parts: dict[str, tuple[list[ItemSet], list[TableLoad]]] = {}
-    for load in analysis.loads:
-        parts.setdefault(load.root_dir, ([], []))[1].append(load)
+def run_checks_by_root(roots: Iterable[RootPart], facts: RunFacts, settings: Settings, cache: Cache | None) -> Checked:
+    """:func:`ddblint.rules.engine.run_checks` over each root as it comes, then over the run's problems.
+
+    Item sets no table load claims are kept and checked with the problems, at the end.
+    """
+    settings_key = _settings_key(settings) if cache is not None else b""
+    results: dict[int, Checked] = {}
     unclaimed: list[ItemSet] = []
-    for item_set in analysis.item_sets:
-        root = root_of.get(id(item_set))
-        if root is None:
-            unclaimed.append(item_set)
-        else:
-            parts[root][0].append(item_set)
-    return parts, unclaimed
+    for part in roots:
+        claimed = {id(s) for load in part.loads for s in load.item_sets}
+        unclaimed.extend(s for s in part.item_sets if id(s) not in claimed)
+        subjects = Analysis(item_sets=[s for s in part.item_sets if id(s) in claimed], loads=part.loads)
+        results[part.index] = _checked_root(subjects, part.key, settings, cache, settings_key)
+    first = run_checks(Analysis(problems=facts.problems, item_sets=unclaimed), settings)
+    return _merge([first, *(results[index] for index in sorted(results))])
 
 
-def run_checks_by_root(analysis: Analysis, settings: Settings, cache: Cache, root_keys: dict[str, str]) -> Checked:
-    """:func:`ddblint.rules.engine.run_checks`, reusing the findings of roots whose inputs are unchanged."""
+def _checked_root(
+    subjects: Analysis, root_key: str | None, settings: Settings, cache: Cache | None, settings_key: bytes
+) -> Checked:
+    """One root's findings: from the cache when its inputs are unchanged, else checked (and stored, masked)."""
+    if cache is None or root_key is None:
+        return run_checks(subjects, settings)
     from ddblint.filter.redact import Redactor  # the filter's own masking: a report shows nothing the cache holds
 
-    redact = Redactor.for_secrets(s.text for item_set in analysis.item_sets for _, s in item_set.secrets)
-    settings_key = _settings_key(settings) + key_material(redact.forms)
-    parts, unclaimed = _by_root(analysis)
-    results = [run_checks(Analysis(problems=analysis.problems, item_sets=unclaimed), settings)]
-    for root, (item_sets, loads) in parts.items():
-        subjects = Analysis(item_sets=item_sets, loads=loads)
-        key = _findings_key(cache, root_keys.get(root), settings_key, subjects)
-        cached = cache.load("findings", key) if key is not None else None
-        if isinstance(cached, Checked) and _is_checked(cached):
-            results.append(cached)
-            continue
-        found = run_checks(subjects, settings)
-        checked = Checked(
-            [redact.finding(f) for f in found.findings],
-            [dataclasses.replace(e, message=redact(e.message)) for e in found.errors],
-        )
-        if key is not None:
-            cache.store("findings", key, checked)
-        results.append(checked)
-    return _merge(results)
+    redact = Redactor.for_secrets(s.text for item_set in subjects.item_sets for _, s in item_set.secrets)
+    key = _findings_key(cache, root_key, settings_key + key_material(redact.forms), subjects)
+    cached = cache.load("findings", key)
+    if isinstance(cached, Checked) and _is_checked(cached):
+        return cached
+    found = run_checks(subjects, settings)
+    checked = Checked(
+        [redact.finding(f) for f in found.findings],
+        [dataclasses.replace(e, message=redact(e.message)) for e in found.errors],
+    )
+    cache.store("findings", key, checked)
+    return checked
 
 
-def _findings_key(cache: Cache, root_key: str | None, settings_key: bytes, subjects: Analysis) -> str | None:
-    if root_key is None:
-        return None
+def _findings_key(cache: Cache, root_key: str, settings_key: bytes, subjects: Analysis) -> str:
     tables = key_material([s.table for s in subjects.item_sets] + [load.table for load in subjects.loads])
     return cache.key(b"findings", root_key.encode(), settings_key, tables)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from ddblint.cache.store import Cache
 from ddblint.catalog.entries import RuleDoc, load_catalog
@@ -17,6 +18,9 @@ from ddblint.findings import Caller, Finding, InternalError, with_callers
 from ddblint.problems import ParseProblem
 from ddblint.rules import RegisteredCheck, Subject, load_checks
 from ddblint.span import Span
+
+if TYPE_CHECKING:
+    from ddblint.evaluate.roots import Evaluation
 
 # The model's subjects, keyed by class; a check of any other subject (SuppressionUse) is not the engine's.
 MODEL_SUBJECTS: dict[type[object], Callable[[Analysis], Sequence[Subject]]] = {
@@ -122,10 +126,8 @@ class PathRulesCache:
         return self._by_path[path]
 
 
-def check(analysis: Analysis, settings: Settings, cache: Cache | None = None) -> Checked:
-    """The check stage: every selected check over the analysis, per root through the cache when there is one."""
-    if cache is None or analysis.root_keys is None:
-        return run_checks(analysis, settings)
+def check(evaluation: Evaluation, settings: Settings, cache: Cache | None = None) -> Checked:
+    """The check stage: every selected check over each root as the evaluation yields it, through the cache if any."""
     from ddblint.rules.by_root import run_checks_by_root
 
-    return run_checks_by_root(analysis, settings, cache, analysis.root_keys)
+    return run_checks_by_root(evaluation.roots, evaluation.facts, settings, cache)
