@@ -58,7 +58,7 @@ def module(root: Path, files: dict[str, str | bytes], name: str = "app") -> Path
 
 def run(path: Path, **settings: object) -> Result:
     started = time.monotonic()
-    result = lint([str(path)], Settings(cache=False, **settings))  # type: ignore[arg-type]
+    result = lint([str(path)], Settings(cache=False, **settings), keep_analysis=True)  # type: ignore[arg-type]
     assert time.monotonic() - started < 60
     assert not result.internal_errors, result.internal_errors
     return result
