@@ -86,15 +86,18 @@ RootAnalyser = Callable[[Module, str], RootAnalysis]
 
 
 def analyse_each(
-    modules: dict[str, Module], roots: list[str], analyse_one: RootAnalyser
-) -> Iterator[tuple[str, RootAnalysis]]:
-    """Each root's analysis in turn, so a caller can be done with one root before the next is evaluated."""
-    for root in roots:
+    roots: list[str], module_of: Callable[[int], Module | None], analyse_one: RootAnalyser
+) -> Iterator[tuple[int, str, RootAnalysis]]:
+    """Each root's place and analysis in turn (``module_of`` loads the n-th), one done before the next."""
+    for index, root in enumerate(roots):
+        module = module_of(index)
+        if module is None:
+            continue
         try:
-            part = analyse_one(modules[root], root)
+            part = analyse_one(module, root)
         except Exception as exc:  # noqa: BLE001 - one root ddblint cannot evaluate must not hide the others
-            part = _unevaluated_root(modules[root], exc)
-        yield root, part
+            part = _unevaluated_root(module, exc)
+        yield index, root, part
 
 
 def analyse_root(

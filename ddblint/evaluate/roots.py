@@ -27,6 +27,7 @@ from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse_eac
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import attach_tables_by_name, tables_by_name, wanted_names
 from ddblint.evaluate.table_outputs import attach_tables_by_output, wants_table_by_output
+from ddblint.model.batches import RootBatches
 from ddblint.model.file_notes import notes_of
 
 if TYPE_CHECKING:
@@ -57,14 +58,8 @@ def evaluate(
     keep: bool = False,
 ) -> Evaluation:
     """Analyse each root (through the cache when there is one) as the roots are taken; ``keep``: every part too."""
-    modules = {d: m for d in sorted(prefiltered.relevant) if (m := loader(d)) is not None}
-    facts = RunFacts(
-        files=[notes_of(parsed) for module in modules.values() for parsed in module.files],
-        modules=len(modules),
-        problems=[problem for module in modules.values() for problem in module.problems],
-        analysis=Analysis() if keep else None,
-    )
-    return Evaluation(_parts(discovery, prefiltered, loader, settings, cache, progress, modules, facts), facts)
+    facts = RunFacts(analysis=Analysis() if keep else None)
+    return Evaluation(_parts(discovery, prefiltered, loader, settings, cache, progress, facts), facts)
 
 
 def _parts(
@@ -74,15 +69,21 @@ def _parts(
     settings: Settings,
     cache: Cache | None,
     progress: Progress,
-    modules: dict[str, Module],
     facts: RunFacts,
 ) -> Iterator[RootPart]:
     max_bytes = settings.max_file_size
     budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
+
+    def noted(module: Module) -> None:  # a relevant module, loaded: what the run keeps of it
+        facts.files.extend(notes_of(parsed) for parsed in module.files)
+        facts.problems.extend(module.problems)
+        facts.modules += 1
+
+    batches = RootBatches(loader, prefiltered.roots, prefiltered.relevant, prefiltered.scanned, noted)
     # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
     open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
     root_cache = None
-    if cache is not None and modules:
+    if cache is not None and prefiltered.roots:
         from ddblint.cache.roots import RootCache
 
         root_cache = RootCache(cache, discovery.reach, loader, settings.max_file_size, budget, open_roots)
@@ -104,6 +105,7 @@ def _parts(
         facts.item_sets += len(analysis.item_sets)
         if kept is not None:
             kept[index] = analysis
+        batches.done(index)
         return RootPart(index, root, analysis.item_sets, analysis.loads, key)
 
     progress.checking(len(prefiltered.roots))
@@ -113,19 +115,22 @@ def _parts(
     tables: list[Table] = []
     waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name pass
     try:
-        for index, (root, part) in enumerate(analyse_each(modules, prefiltered.roots, analyse_one)):
+        for index, root, part in analyse_each(prefiltered.roots, batches.module, analyse_one):
             tables.extend(part.tables)
             facts.problems.extend(part.problems)
             analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
             if wanted_names(part.item_sets) or wants_table_by_output(part.item_sets):
+                batches.keep(index)
                 waiting.append((index, root, analysis))
             else:
                 yield finished(index, root, analysis)
         wanted = wanted_names(s for _, _, analysis in waiting for s in analysis.item_sets)
-        found = tables_by_name(wanted, tables, prefiltered.tables, loader.modules, modules, gateway)
+        relevant = prefiltered.relevant  # their tables are in ``tables``
+        found = tables_by_name(wanted, tables, prefiltered.tables, loader.modules, relevant, gateway)
         for index, root, analysis in waiting:
             attach_tables_by_name(analysis, found)
             yield finished(index, root, analysis)
+        batches.finish()
         facts.problems = list(dict.fromkeys(discovery.problems + facts.problems))
         facts.notes = [note for index in sorted(notes) for note in notes[index]]
         if kept is not None and facts.analysis is not None:

@@ -26,6 +26,7 @@ class ModuleLoader:
         self._new_parser = new_parser
         self._started_parser: FileParser | None = None
         self._cache: dict[str, Module | None] = {}
+        self._files: dict[str, list[str]] = {}  # the files each loaded directory was built from
         self._var_files = [os.path.abspath(v) for v in settings.var_files]
 
     def load_many(self, directories: list[str]) -> None:
@@ -41,6 +42,7 @@ class ModuleLoader:
         for directory, files in wanted.items():
             extra = var_files if self.gets_var_files(directory) else []
             self._cache[directory] = build_module(directory, [parsed[f] for f in files], extra)
+            self._files[directory] = files
 
     @property
     def _parser(self) -> FileParser:
@@ -67,9 +69,24 @@ class ModuleLoader:
         return self._cache[directory]
 
     def close(self) -> None:
-        """No more modules will be asked for: stop any parser processes."""
+        """No more modules will be asked for: stop any parser processes, let go of the modules."""
         if self._started_parser is not None:
             self._started_parser.close()
+        self.release(list(self._cache))
+
+    def prepare(self, directories: list[str]) -> None:
+        """Parse, in one batch, those of ``directories`` not loaded yet."""
+        missing = [d for d in directories if d not in self._cache]
+        if missing:
+            self.load_many(missing)
+
+    def release(self, directories: list[str]) -> None:
+        """Let go of these modules' parse trees; a module asked for again is parsed again."""
+        for directory in directories:
+            self._cache.pop(directory, None)
+            files = self._files.pop(directory, None)
+            if files and self._started_parser is not None:
+                self._started_parser.forget(files)
 
     def modules(self, directories: list[str]) -> list[Module]:
         self.load_many([d for d in directories if d not in self._cache])
@@ -79,14 +96,15 @@ class ModuleLoader:
 def load(
     discovery: Discovery, prefiltered: Prefiltered, settings: Settings, cache: Cache | None, progress: Progress
 ) -> ModuleLoader:
-    """Parse the relevant modules and all they call, in one batch; later asks (callees) load on demand."""
+    """A loader for the relevant modules and all they call; the evaluate stage parses them a batch of roots at a time.
+
+    Nothing is parsed here: a run holds the parse trees of the roots being evaluated, not the repository's
+    (see :mod:`ddblint.model.batches`).
+    """
 
     def new_parser() -> FileParser:
         from ddblint.parse.schedule import FileParser
 
         return FileParser(settings, cache, progress, prefiltered.contents)
 
-    loader = ModuleLoader(discovery, settings, new_parser)
-    if prefiltered.load:  # else nothing is parsed, and the parser is not even started
-        loader.load_many(prefiltered.load)
-    return loader
+    return ModuleLoader(discovery, settings, new_parser)

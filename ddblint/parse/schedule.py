@@ -122,6 +122,11 @@ class FileParser:
             self._pool.shutdown()
             self._pool = None
 
+    def forget(self, paths: list[str]) -> None:
+        """Let go of these files' parse results (the caller is done with them); asked for again, they parse again."""
+        for path in paths:
+            self._done.pop(path, None)
+
     def parse(self, paths: list[str]) -> dict[str, ParsedFile]:
         wanted = list(dict.fromkeys(paths))
         fresh = [path for path in wanted if path not in self._done]
