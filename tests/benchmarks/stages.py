@@ -87,6 +87,7 @@ def instrument(clock: StageClock) -> None:
     """Put a timer around each stage's entry points (imported here, so their import time is start-up)."""
     import ddblint.api as api
     import ddblint.cache.codec as codec
+    import ddblint.cache.roots as roots_cache
     import ddblint.cache.store as store
     import ddblint.cli.check as cli_check
     import ddblint.evaluate.roots as evaluate
@@ -102,7 +103,11 @@ def instrument(clock: StageClock) -> None:
         (schedule.FileParser, "_from_cache", "read"),
         (schedule.FileParser, "parse", "parse"),
         (module, "build_module", "model"),
-        (evaluate, "evaluate", "evaluate"),
+        # The evaluate stage hands roots over one at a time inside the check stage: time each root's work.
+        (evaluate, "analyse_root", "evaluate"),
+        (roots_cache.RootCache, "__call__", "evaluate"),
+        (evaluate, "attach_tables_by_output", "evaluate"),
+        (evaluate, "tables_by_name", "evaluate"),
         (engine, "check", "rules"),
         (apply, "filter_findings", "filter"),
         (redact.Redactor, "finding", "redact"),
