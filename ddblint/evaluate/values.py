@@ -257,23 +257,30 @@ def expanded_size(value: object, limit: int) -> int:
     build 2**40 copies. Sizes of shared parts are remembered, so this takes
     time in the number of distinct parts, and stops counting past ``limit``.
     """
-    known: dict[int, int] = {}
-
-    def size(part: list[object] | tuple[object, ...] | dict[str, object], depth: int) -> int:
-        remembered = known.get(id(part))
-        if remembered is not None:
-            return remembered
-        total = len(part)
-        for element in part.values() if isinstance(part, dict) else part:
-            if isinstance(element, str):
-                total += len(element)
-            elif isinstance(element, (list, tuple, dict)) and depth < 200:
-                total += size(element, depth + 1)
-                if total > limit:
-                    break
-        known[id(part)] = total
-        return total
-
     if isinstance(value, str):
         return len(value)
-    return size(value, 0) if isinstance(value, (list, tuple, dict)) else 1
+    return _size(value, 0, limit, {}) if isinstance(value, (list, tuple, dict)) else 1
+
+
+def _size(
+    part: list[object] | tuple[object, ...] | dict[str, object], depth: int, limit: int, known: dict[int, int]
+) -> int:
+    """:func:`expanded_size` of a container; a module function, not a closure that calls itself.
+
+    A nested function that refers to itself is a reference cycle, freed only when
+    the garbage collector next runs its oldest generation: one per evaluated
+    call, they piled up over a run.
+    """
+    remembered = known.get(id(part))
+    if remembered is not None:
+        return remembered
+    total = len(part)
+    for element in part.values() if isinstance(part, dict) else part:
+        if isinstance(element, str):
+            total += len(element)
+        elif isinstance(element, (list, tuple, dict)) and depth < 200:
+            total += _size(element, depth + 1, limit, known)
+            if total > limit:
+                break
+    known[id(part)] = total
+    return total
