@@ -59,18 +59,24 @@ def evaluate(
 ) -> Evaluation:
     """Analyse each root (through the cache when there is one) as the roots are taken; ``keep``: every part too."""
     facts = RunFacts(analysis=Analysis() if keep else None)
-    return Evaluation(_parts(discovery, prefiltered, loader, settings, cache, progress, facts), facts)
+    return Evaluation(_parts(_Inputs(discovery, prefiltered, loader, settings, cache, progress), facts), facts)
 
 
-def _parts(
-    discovery: Discovery,
-    prefiltered: Prefiltered,
-    loader: ModuleLoader,
-    settings: Settings,
-    cache: Cache | None,
-    progress: Progress,
-    facts: RunFacts,
-) -> Iterator[RootPart]:
+@dataclass(frozen=True)
+class _Inputs:
+    """What the evaluate stage was given, for the generator that does its work."""
+
+    discovery: Discovery
+    prefiltered: Prefiltered
+    loader: ModuleLoader
+    settings: Settings
+    cache: Cache | None
+    progress: Progress
+
+
+def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
+    discovery, prefiltered, loader, settings = inputs.discovery, inputs.prefiltered, inputs.loader, inputs.settings
+    cache, progress = inputs.cache, inputs.progress
     max_bytes = settings.max_file_size
     budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
 
