@@ -119,7 +119,7 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
     notes: dict[int, list[str]] = {}
     kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
     tables: list[Table] = []
-    waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name pass
+    waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name or by-output pass
     try:
         for index, root, part in analyse_each(prefiltered.roots, batches.module, analyse_one):
             tables.extend(part.tables)
