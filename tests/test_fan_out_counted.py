@@ -90,7 +90,7 @@ def test_a_fanned_out_block_is_built_whole_up_to_what_can_be_migrated_and_sample
     from ddblint.evaluate.expand import MAX_INSTANCES, SAMPLE_INSTANCES
 
     def built(tree: Path) -> tuple[int, int | None]:
-        result = lint([str(tree)], Settings(cache=False))
+        result = lint([str(tree)], Settings(cache=False), keep_analysis=True)
         assert result.analysis is not None
         (item_set,) = result.analysis.item_sets
         return len(item_set.instances), item_set.total.exact
