@@ -101,7 +101,8 @@ SPELLINGS = {
         ["UjNhbGx5UzNjcmV0UGFzc3cwcmQtOTkx"],
     ),
     "nested templates": (hcl_item('"R3ally${"S3cret"}Passw0rd-991"'), ["R3ally", "S3cret", "Passw0rd-991"]),
-    "heredoc": (heredoc_item('R3ally${lower("S3cret")}Passw0rd-991'), ["R3ally", "Passw0rd-991"]),
+    "heredoc": (heredoc_item('R3ally${lower("S3cret")}Passw0rd-991'), ["R3ally", "S3cret", "Passw0rd-991"]),
+    "changed case": (hcl_item('"R3ally${upper("s3cret")}Passw0rd-991"'), ["R3ally", "s3cret", "Passw0rd-991"]),
     "tf.json escapes": (json_item(r"\\u0052\\u0033allyS3cretPassw0rd-991"), ["allyS3cret", r"\u0052"]),
 }
 

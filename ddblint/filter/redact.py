@@ -16,7 +16,7 @@ escape in ``.tf.json``). So every line is scanned as Terraform reads it: each
 literal piece of a quoted string, at any depth of interpolation, and each run of
 text between interpolations outside quotes (a heredoc's lines), is decoded
 (escapes, then base64 where it is base64) and masked on its own if what it
-stands for is part of a secret.
+stands for is part of a secret, whatever its case (``lower("S3CRET")``).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class Redactor:
     forms: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()  # the whole values, which literal pieces are looked up in
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _folded_secrets: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     @classmethod
     def for_secrets(cls, secrets: Iterable[str]) -> Redactor:
@@ -69,6 +70,7 @@ class Redactor:
         return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(wholes)))
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_folded_secrets", tuple({secret.casefold() for secret in self.secrets}))
         if self.forms:
             alternatives = "|".join(_alternative(form) for form in self.forms)
             object.__setattr__(self, "_pattern", re.compile(alternatives))
@@ -84,8 +86,9 @@ class Redactor:
         for meant in _meanings(literal):
             if len(meant) < MIN_FRAGMENT_CHARS:
                 continue
-            for secret in self.secrets:
-                if meant in secret or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in meant):
+            folded = meant.casefold()  # lower(), upper() and title() change a piece's case, not what it gives away
+            for secret in self._folded_secrets:
+                if folded in secret or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded):
                     return True
         return False
 
