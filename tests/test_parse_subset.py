@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ddblint.api import lint
 from ddblint.config.settings import Settings
 from ddblint.parse.compat import hcl2_parser
+from ddblint.parse.depth import room_for_deep_trees
 from ddblint.parse.hcl import parse_body, parse_body_with_lark
 from ddblint.parse.subset import (
     ESCAPED_DIRECTIVE,
@@ -27,7 +28,6 @@ from ddblint.parse.subset import (
     STRING_CHARS,
     parse_subset,
 )
-from ddblint.parse.syntax import room_for_deep_trees
 from tests.benchmarks.generate_repo import generate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,7 +34,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from ddblint.parse.syntax import room_for_deep_trees
+from ddblint.parse.depth import room_for_deep_trees
 
 MAGIC = b"DDBC"
 VERSION = 1

@@ -24,7 +24,6 @@ import contextlib
 import hashlib
 import os
 import struct
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -124,6 +123,8 @@ class PackWriter:
         try:
             if self._stream is None:
                 os.makedirs(self._directory, mode=0o700, exist_ok=True)
+                import tempfile  # a run that writes nothing does not load it
+
                 handle, self._temporary = tempfile.mkstemp(prefix=".tmp-", dir=self._directory)
                 self._stream = os.fdopen(handle, "wb", buffering=1 << 20)
             self._stream.write(blob)

@@ -13,7 +13,6 @@ every parameter through pydantic) would cost more than linting a few files.
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -66,6 +65,8 @@ def _with_evaluated_annotations(command: Callable[..., Any]) -> Callable[..., An
     The command's module names ``typer`` only for type checkers, so that it
     loads without Typer; Typer reads the signature and type hints given here.
     """
+    import inspect  # only when Typer parses options: the hook's paths-only run skips it
+
     import typer
 
     signature = inspect.signature(command, eval_str=True, locals={"typer": typer})

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ddblint.atomic import atomic_writer
 from ddblint.findings import Finding
 from ddblint.untrusted import safe_json
 from ddblint.untrusted.reading import read_regular
@@ -67,6 +66,8 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> int:
     base_dir = os.path.dirname(os.path.abspath(path))
     entries = sorted(entry_for(f, base_dir) for f in findings if not f.suppressed)
     document = {"version": BASELINE_VERSION, "findings": [e.as_json() for e in entries]}
+    from ddblint.atomic import atomic_writer  # only a run that writes a baseline needs it
+
     with atomic_writer(path, make_parents=True) as stream:
         stream.write(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return len(entries)

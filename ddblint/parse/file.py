@@ -22,9 +22,10 @@ from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.discover.prefilter import read_prefix
 from ddblint.parse.comments import directive_comments
 from ddblint.parse.compat import ForeignHcl2Error, hcl2_parser
+from ddblint.parse.depth import room_for_deep_trees
 from ddblint.parse.hcl import HclSyntaxError, parse_body_with_lark
 from ddblint.parse.subset import parse_subset
-from ddblint.parse.syntax import Attribute, Block, ParsedFile, room_for_deep_trees
+from ddblint.parse.syntax import Attribute, Block, ParsedFile
 from ddblint.parse.tfjson import blocks_from_json, load_document
 from ddblint.problems import ParseProblem
 
