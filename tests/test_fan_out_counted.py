@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.peak_memory import PEAK_KB_SOURCE
 from tests.test_hostile import TABLE
 
 CALLEE_ITEM = (
@@ -48,7 +49,9 @@ SHAPES = {
     ),
 }
 
-MEASURED = """\
+MEASURED = (
+    PEAK_KB_SOURCE
+    + """\
 import json, resource, sys
 from ddblint.api import lint
 from ddblint.config.settings import Settings
@@ -56,10 +59,11 @@ result = lint([sys.argv[1]], Settings(cache=False))
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({
     "cpu": usage.ru_utime + usage.ru_stime,
-    "peak_kb": usage.ru_maxrss,
+    "peak_kb": peak_kb(),
     "findings": [[f.rule_id, f.message] for f in result.findings],
 }))
 """
+)
 
 
 def fan_out(tmp_path: Path, shape: str) -> Path:

@@ -20,6 +20,7 @@ from ddblint.cli import main
 from ddblint.evaluate.secrets import classify
 from ddblint.evaluate.values import Unknown
 from ddblint.state.read import read_state
+from tests.peak_memory import PEAK_KB_SOURCE
 from tests.test_hostile import TABLE, item, item_set, module, run
 from tests.test_hostile_evaluation import count_of, value_of
 
@@ -122,12 +123,12 @@ def test_a_5_mb_heredoc_parses_in_bounded_memory(tmp_path: Path) -> None:
     body = ("x" * 79 + "\n") * (5 * 1024 * 1024 // 80 - 10)
     source = tmp_path / "heredoc.tf"
     source.write_text(f"locals {{\n  text = <<EOT\n{body}EOT\n}}\n")
-    script = (
-        "import resource, sys\n"
+    script = PEAK_KB_SOURCE + (
+        "import sys\n"
         "from ddblint.parse.file import parse_file\n"
         "parsed = parse_file(sys.argv[1], 6 * 1024 * 1024, 60)\n"
         "assert parsed.problem is None, parsed.problem\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(peak_kb())\n"
     )
     done = subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
