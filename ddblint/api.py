@@ -27,7 +27,6 @@ from ddblint.result import Result
 def lint(
     paths: list[str],
     settings: Settings | None = None,
-    root: str | None = None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
     keep_analysis: bool = False,
@@ -39,7 +38,7 @@ def lint(
     """
     settings = settings or Settings()
     progress = progress or Progress()
-    discovery = discover(paths or ["."], settings.exclude, root)
+    discovery = discover(paths or ["."], settings.exclude)
     if settings.nested_configs and discovery.config_candidates:
         from ddblint.config.nested import with_nested_configs
 
