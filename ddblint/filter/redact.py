@@ -56,9 +56,10 @@ class Redactor:
     """Masks a fixed set of secret spellings in any text."""
 
     forms: tuple[str, ...] = ()
-    secrets: tuple[str, ...] = ()  # the whole values, which literal pieces are looked up in
+    # The whole values, casefolded, which literal pieces are looked up in: lower(), upper() and
+    # title() change a piece's case, not what it gives away.
+    folded_secrets: tuple[str, ...] = ()
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _folded_secrets: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     @classmethod
     def for_secrets(cls, secrets: Iterable[str]) -> Redactor:
@@ -67,10 +68,10 @@ class Redactor:
         for secret in secrets:
             forms |= redaction_forms(secret)
             wholes |= {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
-        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(wholes)))
+        folded = {whole.casefold() for whole in wholes}
+        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(folded)))
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_folded_secrets", tuple({secret.casefold() for secret in self.secrets}))
         if self.forms:
             alternatives = "|".join(_alternative(form) for form in self.forms)
             object.__setattr__(self, "_pattern", re.compile(alternatives))
@@ -86,8 +87,8 @@ class Redactor:
         for meant in _meanings(literal):
             if len(meant) < MIN_FRAGMENT_CHARS:
                 continue
-            folded = meant.casefold()  # lower(), upper() and title() change a piece's case, not what it gives away
-            for secret in self._folded_secrets:
+            folded = meant.casefold()
+            for secret in self.folded_secrets:
                 if folded in secret or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded):
                     return True
         return False
