@@ -18,6 +18,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 
+def is_inside(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` or below it; both absolute and normalised (``root`` may be ``/``)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def directories_up(start: str) -> Iterator[str]:
     """``start``, then each parent, up to the repository root (the first holding ``.git``) or ``/``.
 

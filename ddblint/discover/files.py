@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ddblint.problems import ParseProblem
-from ddblint.repo_paths import common_root, find_repo_root
+from ddblint.repo_paths import common_root, find_repo_root, is_inside
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
 # Files that may configure ddblint for their directory; the config stage reads and validates them.
@@ -80,7 +80,7 @@ class Discovery:
         if not os.path.isdir(directory):
             return []
         real = os.path.realpath(directory)
-        if not _inside(real, self.reach):
+        if not is_inside(real, self.reach):
             return []
         files = list_module_files(directory, self.root, excludes)
         self.modules[directory] = files
@@ -115,7 +115,7 @@ def _add_named_module(directory: str, found: Discovery, patterns: tuple[str, ...
     found.file_modules.add(directory)
     _add_directory_files(directory, found, patterns)
     current = directory
-    while _inside(os.path.realpath(current), found.root):
+    while is_inside(os.path.realpath(current), found.root):
         found.config_candidates.update(
             candidate for name in CONFIG_CANDIDATES if os.path.isfile(candidate := os.path.join(current, name))
         )
@@ -178,10 +178,6 @@ def _excluded(path: str, root: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)  # the root may be ``/`` itself
-
-
 def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set[str]) -> None:
     """Depth-first walk; ``seen`` holds real paths so a symlink loop is entered once.
 
@@ -194,7 +190,7 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
         if real in seen:
             continue
         seen.add(real)
-        if not _inside(real, found.root):
+        if not is_inside(real, found.root):
             continue
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
@@ -212,7 +208,7 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
                         child_real = os.path.realpath(entry.path) if linked else os.path.join(real, entry.name)
                         stack.append((entry.path, child_real))
                 elif entry.is_file() and is_terraform_file(entry.name):
-                    if entry.is_symlink() and not _inside(os.path.realpath(entry.path), found.root):
+                    if entry.is_symlink() and not is_inside(os.path.realpath(entry.path), found.root):
                         continue
                     files.append(entry.path)
                 elif entry.name in CONFIG_CANDIDATES and entry.is_file():
@@ -254,7 +250,7 @@ def list_module_files(
                 if problems is not None and is_terraform_file(entry.name) and not entry.is_dir():
                     problems.append(not_regular(entry.path))
                 continue
-            if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
+            if entry.is_symlink() and not is_inside(os.path.realpath(entry.path), root):
                 continue
         except OSError:
             continue

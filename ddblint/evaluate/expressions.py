@@ -56,6 +56,7 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
 )
+from ddblint.repo_paths import is_inside
 from ddblint.untrusted.reading import NotRegularFile, read_regular
 
 STEP_BUDGET = 2_000_000  # steps of one expression; the run's budget (ddblint.evaluate.budget) bounds them all
@@ -104,7 +105,7 @@ class FileGateway:
         candidates = [path] if os.path.isabs(path) else [os.path.join(b, path) for b in bases]
         chosen = next((c for c in candidates if os.path.exists(c)), candidates[0])
         real = os.path.realpath(chosen)
-        if real != self.root_limit and not real.startswith(self.root_limit.rstrip(os.sep) + os.sep):
+        if not is_inside(real, self.root_limit):
             return Unknown(f"{path} is outside the scanned directory, so ddblint does not read it", path)
         return real
 

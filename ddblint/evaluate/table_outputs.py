@@ -24,6 +24,7 @@ from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import ModulesLoader, replace_sets
 from ddblint.evaluate.values import Unknown
 from ddblint.model.module import TABLE_TYPE, Module
+from ddblint.repo_paths import is_inside
 
 # ``module.a["x"].module.tables.users_table``: the calls down to the reader, the callee, the output.
 _OUTPUT = re.compile(r"^(?P<path>(?:module\.[\w-]+(?:\[[^\]]*\])?\.)*)module\.(?P<call>[\w-]+)\.(?P<output>[\w-]+)$")
@@ -80,19 +81,15 @@ def _table_of(item_set: ItemSet, load_modules: ModulesLoader, scan_root: str, ga
     return replace(table, address=prefix + table.address) if table is not None else None
 
 
-def _inside(directory: str, scan_root: str) -> bool:
-    root = os.path.abspath(scan_root)
-    return os.path.commonpath([root, os.path.abspath(directory)]) == root
-
-
 def _module_at(directory: str, calls: list[str], load_modules: ModulesLoader, scan_root: str) -> Module | None:
     """The module reached from ``directory`` through the local calls named ``calls``, in order."""
     loaded = load_modules([directory])
     module = loaded[0] if loaded else None
+    root = os.path.abspath(scan_root)
     for name in calls:
         call = next((c for c in module.calls if c.name == name), None) if module is not None else None
         target = module.local_call_dir(call) if module is not None and call is not None else None
-        if target is None or not _inside(target, scan_root) or not os.path.isdir(target):
+        if target is None or not is_inside(os.path.abspath(target), root) or not os.path.isdir(target):
             return None
         loaded = load_modules([target])
         module = loaded[0] if loaded else None
