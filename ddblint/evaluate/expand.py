@@ -32,7 +32,7 @@ from ddblint.evaluate.values import (
     whole_number,
 )
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
-from ddblint.parse.syntax import Attribute, Block, Call, Literal, TupleExpr, literal_string, referenced_names
+from ddblint.parse.syntax import Attribute, Block, Literal, TupleExpr, literal_string, referenced_names
 from ddblint.problems import ParseProblem
 from ddblint.untrusted import safe_json
 
@@ -461,12 +461,12 @@ def _template(scope: ModuleScope, resource: Resource, instances: _Instances) -> 
         return None
     each = (_ITERATED_KEY, _ITERATED_VALUE) if not instances.uses_count else None
     index = _ITERATED_INDEX if instances.uses_count else None
-    expr = item_attr.expr
-    if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1 and not expr.expand_last:
-        value, trace = evaluate_attribute(scope, expr.args[0], each, index)
+    item_object = resource.item_object()
+    if item_object is not None:
+        value, trace = evaluate_attribute(scope, item_object, each, index)
         text = None
     else:
-        raw, trace = evaluate_attribute(scope, expr, each, index)
+        raw, trace = evaluate_attribute(scope, item_attr.expr, each, index)
         value, text, _ = _decode_item(raw, scope.encoded_json)
     if not isinstance(value, dict):
         return None

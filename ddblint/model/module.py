@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ddblint.discover.files import is_auto_loaded_values
 from ddblint.model.variable_bounds import declared_size_bound
-from ddblint.parse.syntax import Attribute, Block, Literal, ParsedFile
+from ddblint.parse.syntax import Attribute, Block, Call, Expr, Literal, ParsedFile
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
 
@@ -44,6 +44,14 @@ class Resource:
 
     def attribute(self, name: str) -> Attribute | None:
         return self.block.attributes.get(name)
+
+    def item_object(self) -> Expr | None:
+        """``x`` of ``item = jsonencode(x)``: the item as a value, before it became JSON text."""
+        attribute = self.attribute("item")
+        expr = attribute.expr if attribute is not None else None
+        if isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1 and not expr.expand_last:
+            return expr.args[0]
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ddblint.evaluate.analysis import ItemSet, TableLoad
-from ddblint.parse.syntax import Call, ObjectExpr, literal_string
+from ddblint.parse.syntax import ObjectExpr, literal_string
 from ddblint.rules import Hit, NoOptions, rule
 from ddblint.rules.focus import item_line
 from ddblint.rules.item_sets import content, ignores_item, size_of, total_of
@@ -50,11 +50,7 @@ def _shape(item_set: ItemSet) -> tuple[object, ...]:
 
 def _written_names(item_set: ItemSet) -> list[str] | None:
     """The attribute names of ``item = jsonencode({ name = ..., ... })`` as written, if all are literal."""
-    attribute = item_set.resource.attribute("item")
-    expr = attribute.expr if attribute is not None else None
-    if not (isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1):
-        return None
-    body = expr.args[0]
+    body = item_set.resource.item_object()
     if not isinstance(body, ObjectExpr):
         return None
     names = [literal_string(key) for key, _ in body.elements]
