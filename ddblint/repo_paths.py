@@ -78,7 +78,7 @@ class RepoPaths:
         real = os.path.realpath(path)
         if real == self.root:
             return "."
-        if not real.startswith(self.root.rstrip(os.sep) + os.sep):
+        if not is_inside(real, self.root):
             return None
         return os.path.relpath(real, self.root).replace(os.sep, "/")
 

@@ -39,6 +39,7 @@ from typing import Any
 
 from ddblint.cache.codec import CacheFormatError, decode, encode
 from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, write_pack
+from ddblint.repo_paths import is_inside
 
 LAYOUT = "v3"  # v2 kept one file per entry, v1 held pickles: neither is read
 MAX_PACKS = 8  # packs per namespace before a run merges them
@@ -185,18 +186,12 @@ class Cache:
                     os.unlink(pack.path)
 
 
-def inside(directory: str, tree: str) -> bool:
-    """Whether ``directory`` is ``tree`` or below it, symlinks resolved."""
-    real, root = os.path.realpath(directory), os.path.realpath(tree)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
 def cache_directory(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> str | None:
     """The directory a run's cache lives in; None when caching is off or it lies in the scanned repository."""
     if not enabled:
         return None
     chosen = directory or default_directory()
-    if scanned_repository is not None and inside(chosen, scanned_repository):
+    if scanned_repository is not None and is_inside(os.path.realpath(chosen), os.path.realpath(scanned_repository)):
         return None
     return chosen
 
