@@ -79,6 +79,9 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
     cache, progress = inputs.cache, inputs.progress
     max_bytes = settings.max_file_size
     budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
+    gateway = FileGateway(discovery.reach, max_bytes, budget)  # tables by output and name: on the run's budget
+    notes: dict[int, list[str]] = {}
+    kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
 
     def noted(module: Module) -> None:  # a relevant module, loaded: what the run keeps of it
         facts.files.extend(notes_of(parsed) for parsed in module.files)
@@ -92,14 +95,14 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
     if cache is not None and prefiltered.roots:
         from ddblint.cache.roots import RootCache
 
-        root_cache = RootCache(cache, discovery.reach, loader, settings.max_file_size, budget, open_roots)
+        root_cache = RootCache(cache, discovery.reach, loader, max_bytes, budget, open_roots)
 
     def analyse_one(module: Module, root: str) -> RootAnalysis:
         if root_cache is not None:
             part = root_cache(module, root)
         else:
-            gateway = FileGateway(discovery.reach, max_bytes, budget)
-            part = analyse_root(module, root, discovery.reach, loader, gateway, root in open_roots)
+            root_gateway = FileGateway(discovery.reach, max_bytes, budget)  # its own file() reads, the run's budget
+            part = analyse_root(module, root, discovery.reach, loader, root_gateway, root in open_roots)
         progress.checked(1)
         return part
 
@@ -115,9 +118,6 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         return RootPart(index, root, analysis.item_sets, analysis.loads, key)
 
     progress.checking(len(prefiltered.roots))
-    gateway = FileGateway(discovery.reach, max_bytes, budget)  # tables by output and name: on the run's budget
-    notes: dict[int, list[str]] = {}
-    kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
     tables: list[Table] = []
     waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name or by-output pass
     try:
