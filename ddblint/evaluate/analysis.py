@@ -189,8 +189,6 @@ class Analysis:
     item_sets: list[ItemSet] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     loads: list[TableLoad] = field(default_factory=list)
-    # root -> a key that changes whenever the root's analysis can; set when a cache is in use
-    root_keys: dict[str, str] | None = None
     # what could not be judged for want of context (see evaluate.roots), told to the user, never a finding
     notes: list[str] = field(default_factory=list)
 
