@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -336,3 +338,41 @@ def test_a_module_that_gains_items_is_found_on_a_warm_run(tmp_path: Path) -> Non
     assert lint([str(tmp_path / "repo")], settings).findings == []
     main.write_text((FIXTURES / "count_50" / "main.tf").read_text())
     assert [f.rule_id for f in lint([str(tmp_path / "repo")], settings).findings] == ["DDB001"]
+
+
+def test_a_named_pipe_under_a_packs_name_is_no_pack(tmp_path: Path) -> None:
+    target = str(FIXTURES / "count_50")
+    expected = outcome(lint([target], cached(tmp_path)))
+    pipe = tmp_path / cache_module.LAYOUT / "parse" / "99999999999999999999-1-aaaa.pack"
+    os.mkfifo(pipe)
+    done = subprocess.run(
+        [sys.executable, "-m", "ddblint", target, "--cache-dir", str(tmp_path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # opening the pipe for reading would wait for a writer forever
+    )
+    assert done.returncode == 1, done.stderr
+    assert outcome(lint([target], cached(tmp_path))) == expected
+
+
+def test_more_packs_than_open_files_allow_are_read_up_to_a_bound(tmp_path: Path) -> None:
+    target = str(FIXTURES / "count_50")
+    expected = outcome(lint([target], cached(tmp_path)))
+    parse_dir = tmp_path / cache_module.LAYOUT / "parse"
+    (pack,) = list(parse_dir.glob("*.pack"))
+    for n in range(300):
+        (parse_dir / f"{n:020d}-1-copy.pack").write_bytes(pack.read_bytes())
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))\n"
+        "from ddblint.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, target, "--cache-dir", str(tmp_path), "--format", "json", "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert outcome(lint([target], cached(tmp_path))) == expected

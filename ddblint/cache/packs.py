@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import struct
 import time
 from collections.abc import Iterable, Iterator
@@ -59,9 +60,14 @@ class PackReader:
 def open_pack(path: str) -> PackReader | None:
     """The pack at ``path`` with its index read, or None if it is not a whole pack of this version."""
     try:
-        stream = open(path, "rb", buffering=0)  # noqa: SIM115 - kept open for the run, closed by PackReader.close
+        # Non-blocking, so a named pipe planted under a pack's name cannot stall the run; only a regular file is read.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        return None
+    stream = os.fdopen(descriptor, "rb", buffering=0)  # kept open for the run, closed by PackReader.close
     try:
         entries = _read_index(stream)
     except (OSError, ValueError, struct.error):

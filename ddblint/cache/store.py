@@ -43,6 +43,7 @@ from ddblint.repo_paths import is_inside
 
 LAYOUT = "v3"  # v2 kept one file per entry, v1 held pickles: neither is read
 MAX_PACKS = 8  # packs per namespace before a run merges them
+MAX_READ_PACKS = 64  # the newest packs a run reads; older ones (planted, or never merged) are misses
 
 
 def default_directory() -> str:
@@ -124,7 +125,8 @@ class Cache:
     def _readers(self, namespace: str) -> list[PackReader]:
         readers = self._packs.get(namespace)
         if readers is None:
-            found = (open_pack(path) for path in reversed(pack_paths(os.path.join(self.directory, namespace))))
+            newest = reversed(pack_paths(os.path.join(self.directory, namespace))[-MAX_READ_PACKS:])
+            found = (open_pack(path) for path in newest)
             readers = self._packs[namespace] = [pack for pack in found if pack is not None]
         return readers
 
@@ -167,11 +169,11 @@ class Cache:
         self._packs = {}
 
     def _merge_when_many(self, namespace: str) -> None:
-        """One pack in place of many: the newest copy of each entry, then the old packs go."""
+        """One pack in place of many: the newest copy of each entry a run would read, then every old pack goes."""
         paths = pack_paths(os.path.join(self.directory, namespace))
         if len(paths) <= MAX_PACKS:
             return
-        readers = [pack for pack in map(open_pack, paths) if pack is not None]
+        readers = [pack for pack in map(open_pack, paths[-MAX_READ_PACKS:]) if pack is not None]
         newest: dict[str, PackReader] = {}
         for pack in readers:  # oldest first: a later copy of a key replaces an earlier one
             newest.update(dict.fromkeys(pack.entries, pack))
@@ -181,9 +183,10 @@ class Cache:
         )
         for pack in readers:
             pack.close()
-            if merged is not None:
+        if merged is not None:
+            for path in paths:
                 with contextlib.suppress(OSError):
-                    os.unlink(pack.path)
+                    os.unlink(path)
 
 
 def cache_directory(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> str | None:
