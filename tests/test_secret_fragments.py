@@ -128,6 +128,47 @@ def test_secrets_spelled_with_escapes_are_masked_in_every_report(tmp_path: Path,
     assert sum(MASK in result.redact(line) for line in lines) >= 1
 
 
+# Secrets a function transforms: the value the item holds reads like none of the literals it is made
+# from, so each literal written where the item spells the secret is masked.
+TRANSFORMED = {
+    "replace": ('replace("RepL4cedSecretQQ", "Q", "W")', ["RepL4cedSecretQQ", "L4cedSecret"]),
+    "split and join": ('join("-", split(",", "SplitPieceA1,SplitPieceB2"))', ["SplitPieceA1", "SplitPieceB2"]),
+    "base64encode": ('base64encode("B64EncSecret")', ["B64EncSecret"]),
+    "a condition": ('var.env == "prod" ? upper("CondSecretOne") : "CondSecretTwo"', ["CondSecretOne", "CondSecretTwo"]),
+    "a list element": ('element(["ElemSecretZero", "ElemSecretOne"], 1)', ["ElemSecretZero", "ElemSecretOne"]),
+    "format of a template": ('format("%s!", "FmtSecret${"Tail"}9")', ["FmtSecret", "Tail"]),
+}
+
+
+@pytest.mark.parametrize("transform", sorted(TRANSFORMED))
+def test_secrets_a_function_transforms_are_masked_in_every_report(tmp_path: Path, transform: str) -> None:
+    password, pieces = TRANSFORMED[transform]
+    files = hcl_item(password)
+    files["main.tf"] += 'variable "env" {\n  default = "prod"\n}\n'
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name, text in files.items():
+        (repo / name).write_text(text)
+    cached = Settings(cache_dir=str(tmp_path / "cache"))
+    for settings, run in ((Settings(cache=False), "no cache"), (cached, "cold"), (cached, "warm")):
+        result = lint([str(repo)], settings)
+        assert [f.rule_id for f in result.findings] == ["DDB024"], (run, [f.message for f in result.findings])
+        for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+            stream = io.StringIO()
+            get_reporter(format_name)(result, stream, ReportOptions(cwd=str(repo)))
+            assert not [piece for piece in pieces if piece in stream.getvalue()], (run, format_name, stream.getvalue())
+        lines = files["main.tf"].splitlines()
+        assert not [(piece, line) for line in lines for piece in pieces if piece in result.redact(line)], run
+        assert 'pk       = { S = "admin" }' in result.redact(files["main.tf"])  # the rest of the item is shown
+
+
+def test_the_literals_beside_a_secret_are_masked_not_the_code_around_them(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(hcl_item('replace("RepL4cedSecretQQ", "Q", "W")')["main.tf"])
+    result = lint([str(tmp_path)], Settings(cache=False))
+    line = '    password = { S = replace("RepL4cedSecretQQ", "Q", "W") }'
+    assert result.redact(line) == '    password = { S = replace("****", "Q", "W") }'
+
+
 def test_a_line_of_interpolations_nested_too_deep_to_read_is_masked_not_a_crash() -> None:
     redact = Redactor.for_secrets(["S3cretPassw0rd-991"])
     deep = "  x = " + '"${' * 5000 + '"S3cret"' + '}"' * 5000

@@ -9,6 +9,7 @@ input of the rules. Plain values, so a root's part can be cached.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +152,11 @@ class ItemSet:
     @property
     def path(self) -> str:
         return self.resource.path
+
+    def secret_spellings(self) -> Iterator[str]:
+        """Every text a report must mask for this set's secrets."""
+        for _, secret in self.secrets:
+            yield from secret.spellings()
 
     @property
     def is_set(self) -> bool:

@@ -110,7 +110,7 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
         key = root_cache.analysis_keys.get(root) if root_cache is not None else None
         notes[index] = unsearched_caller_notes(analysis, open_roots, discovery.reach)
-        facts.secrets.extend(secret.text for item_set in analysis.item_sets for _, secret in item_set.secrets)
+        facts.secrets.extend(text for item_set in analysis.item_sets for text in item_set.secret_spellings())
         facts.item_sets += len(analysis.item_sets)
         if kept is not None:
             kept[index] = analysis

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
@@ -37,6 +37,9 @@ MIN_ENTROPY_CHARS = 20  # a random token shorter than this is rare, a short word
 MIN_HEX_CHARS = 32  # a 128-bit key written in hex; shorter hex strings are often ids or hashes cut short
 MIN_ENTROPY_BITS = 3.5  # Shannon bits per character; random base64 or hex scores 3.7 and up
 MAX_EXPR_DEPTH = 64
+MIN_SOURCE_CHARS = 3  # a shorter literal beside a secret (``"-"``, ``"%s"``) gives nothing away
+_FORMAT_VERB = re.compile(r"%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]")  # format()'s %s, %05.2f, %[2]d
+_PATH_STEP = re.compile(r"([^.\[\]]+)")  # ``profile.M.tokens.L[0].S``: profile, M, tokens, L, 0, S
 
 _ACCESS_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")  # long-term, temporary and other AWS key ids
 _AWS_ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:" + "|".join(_ACCESS_KEY_PREFIXES) + r")[A-Z2-7]{16}(?![A-Z0-9])")
@@ -193,6 +196,14 @@ class Secret:
     name: str
     kind: str
     text: str = field(repr=False)
+    # The literal strings written where the item expression spells this value, when a function
+    # transforms them on the way (``replace("...", "Q", "W")``, ``base64encode("...")``): no piece
+    # of the value reads as they do, and a code frame would print them in clear.
+    sources: tuple[str, ...] = field(default=(), repr=False)
+
+    def spellings(self) -> tuple[str, ...]:
+        """Every text a report must mask for this secret: its value and the literals it is made from."""
+        return (self.text, *self.sources)
 
 
 def item_set_secrets(
@@ -213,15 +224,84 @@ def item_set_secrets(
         found.extend((key, secret) for secret in find_secrets(value))
     seen = {(secret.path, secret.text) for _, secret in found}
     item_attribute = resource.attribute("item")
-    if item_attribute is not None:
-        written = _literal_text(item_attribute.expr)
-        if written is not None and written in texts:
-            return tuple(found)
-        for secret in find_literal_secrets(item_attribute.expr):
-            if (secret.path, secret.text) not in seen:
-                seen.add((secret.path, secret.text))
-                found.append((IN_SOURCE, secret))
-    return tuple(found)
+    if item_attribute is None:
+        return tuple(found)
+    written = _literal_text(item_attribute.expr)
+    if written is not None and written in texts:
+        return tuple(found)
+    for secret in find_literal_secrets(item_attribute.expr):
+        if (secret.path, secret.text) not in seen:
+            seen.add((secret.path, secret.text))
+            found.append((IN_SOURCE, secret))
+    return tuple((key, _with_sources(secret, item_attribute.expr)) for key, secret in found)
+
+
+def _with_sources(secret: Secret, item: Expr) -> Secret:
+    """``secret`` with the literals its place in the item expression is written with that do not
+    read as part of it (a literal that does, or holds it, is masked by what it spells)."""
+    value = secret.text.casefold()
+    literals = (text for text in source_literals(item, secret.path) if text.casefold() not in value)
+    sources = tuple(sorted(text for text in literals if value not in text.casefold()))
+    return replace(secret, sources=sources) if sources else secret
+
+
+def source_literals(item: Expr, path: str) -> set[str]:
+    """The literal strings (at least :data:`MIN_SOURCE_CHARS` long) of the expression that writes
+    the item attribute at ``path`` (``password.S``), followed through the object, tuple and
+    value-preserving calls of the item expression; none when the path leads out of it (a
+    reference, a data file) before naming an attribute.
+    """
+    steps = [step for step in _PATH_STEP.findall(path) if step]
+    found: set[str] = set()
+    pending = [(item, 0, 0)]
+    while pending:
+        expr, taken, depth = pending.pop()
+        if depth > MAX_EXPR_DEPTH:
+            continue
+        if taken == len(steps):
+            found |= _all_literals(expr)
+        elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
+            pending.extend((argument, taken, depth + 1) for argument in expr.args)
+        elif isinstance(expr, ObjectExpr):
+            pending.extend((v, taken + 1, depth + 1) for k, v in expr.elements if literal_string(k) == steps[taken])
+        elif isinstance(expr, TupleExpr) and steps[taken].isdigit() and int(steps[taken]) < len(expr.items):
+            pending.append((expr.items[int(steps[taken])], taken + 1, depth + 1))
+        elif taken > 0:  # a function, a condition or a template builds the value from here
+            found |= _all_literals(expr)
+    return found
+
+
+def _gives_away(text: str) -> bool:
+    """Whether a literal beside a secret holds text of its own: not a separator (``"-"``), not a
+    format string's verbs (``"%s%s"``) and not punctuation (``"---"``)."""
+    own = _FORMAT_VERB.sub("", text).strip()
+    return len(own) >= MIN_SOURCE_CHARS and any(char.isalnum() for char in own)
+
+
+def _all_literals(expr: Expr) -> set[str]:
+    """Every literal string in ``expr`` (a string literal, a template's text), at any depth, long
+    enough to give something away; names (``var.env``, ``replace``) are code, not literals."""
+    found: set[str] = set()
+    pending: list[object] = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Literal):
+            texts: tuple[object, ...] = (node.value,)
+        elif isinstance(node, Template):
+            texts = node.parts
+        else:
+            texts = ()
+            if isinstance(node, tuple):
+                pending.extend(node)
+            elif hasattr(node, "__dataclass_fields__"):
+                children = (getattr(node, name) for name in node.__dataclass_fields__)
+                pending.extend(child for child in children if not isinstance(child, str))
+        for text in texts:
+            if not isinstance(text, str):
+                pending.append(text)
+            elif _gives_away(text):
+                found.add(text)
+    return found
 
 
 def find_secrets(item: object) -> list[Secret]:

@@ -66,7 +66,7 @@ def _checked_root(
         return run_checks(subjects, settings)
     from ddblint.filter.redact import Redactor  # the filter's own masking: a report shows nothing the cache holds
 
-    redact = Redactor.for_secrets(s.text for item_set in subjects.item_sets for _, s in item_set.secrets)
+    redact = Redactor.for_secrets(text for item_set in subjects.item_sets for text in item_set.secret_spellings())
     key = _findings_key(cache, root_key, settings_key + key_material(redact.forms), subjects)
     cached = cache.load("findings", key)
     if isinstance(cached, Checked) and _is_checked(cached):
