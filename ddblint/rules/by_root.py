@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.cache.store import Cache, key_material
 from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import Analysis, ItemSet, RootPart
-from ddblint.findings import Finding, InternalError, with_callers
+from ddblint.findings import Caller, Finding, InternalError, with_callers
 from ddblint.rules.engine import Checked, run_checks
 
 if TYPE_CHECKING:
@@ -92,13 +92,18 @@ def _is_checked(value: Checked) -> bool:
 
 
 def _merge(results: list[Checked]) -> Checked:
+    """The roots' findings as one list: a finding several roots make is kept once, with every root's
+    callers. The callers are gathered first and merged once per finding: a module's finding reached
+    from thousands of roots would be quadratic merged root by root."""
     findings: dict[tuple[str, Any, str, str], Finding] = {}
+    callers: dict[tuple[str, Any, str, str], list[Caller]] = {}
     errors: list[InternalError] = []
     for part in results:
         for finding in part.findings:
             key = (finding.rule_id, finding.span, finding.address, finding.message)
-            known = findings.get(key)
-            findings[key] = finding if known is None else with_callers(known, finding.callers)
+            findings.setdefault(key, finding)
+            callers.setdefault(key, []).extend(finding.callers)
         errors.extend(part.errors)
     errors.sort(key=lambda e: e.rule_id)
-    return Checked(sorted(findings.values(), key=Finding.sort_key), errors)
+    merged = (with_callers(finding, tuple(callers[key])) for key, finding in findings.items())
+    return Checked(sorted(merged, key=Finding.sort_key), errors)
