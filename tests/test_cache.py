@@ -151,7 +151,7 @@ def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths:
     target = str(FIXTURES / "json_file_1200")
     expected = outcome(lint([target], cached(tmp_path)))
     written = {namespace: stored(tmp_path, namespace) for namespace in namespaces(tmp_path)}
-    assert {"parse", "roots", "findings"} <= set(written)
+    assert {"parse", "roots", "outcomes"} <= set(written)
     for namespace, entries in written.items():
         damaged = [b"", b"DDBC\x01not an entry", b"DDBC\x01" + b"0" * 80]
         replace(tmp_path, namespace, {key: damaged[n % 3] for n, key in enumerate(entries)})

@@ -59,7 +59,7 @@ def test_the_cache_cannot_run_code_from_a_planted_entry(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
     written = {namespace: stored(cache, namespace) for namespace in namespaces(cache)}
-    assert set(written) >= {"parse", "roots", "findings"}
+    assert set(written) >= {"parse", "roots", "outcomes"}
     for namespace, keys in written.items():
         replace(cache, namespace, dict.fromkeys(keys, planted))
     assert outcome(lint([target], Settings(cache_dir=str(cache)))) == expected
@@ -181,12 +181,16 @@ def test_a_cache_entry_under_the_wrong_key_is_repaired(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     lint([str(first)], Settings(cache_dir=str(cache)))
     ((wrong, tree),) = stored(cache, "parse").items()
+    (first_outcome,) = stored(cache, "outcomes")
     lint([str(second)], Settings(cache_dir=str(cache)))
     (right,) = [key for key in stored(cache, "parse") if key != wrong]
+    (own,) = [key for key in stored(cache, "outcomes") if key != first_outcome]
     replace(cache, "parse", {wrong: tree, right: tree})  # the 50-item file's tree, under the 5-item file's key
+    replace(cache, "outcomes", {first_outcome: tree, own: tree})  # and under the root's outcome's key, read first
     assert lint([str(second)], Settings(cache_dir=str(cache))).findings == []
     repaired = stored(cache, "parse")[right]
     assert codec.decode(repaired, right).blocks != [] and repaired != tree
+    assert codec.decode(stored(cache, "outcomes")[own], own).inputs.files
 
 
 @pytest.mark.parametrize("fixture", [p.name for p in sorted(FIXTURES.iterdir()) if p.is_dir()])

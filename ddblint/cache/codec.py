@@ -47,6 +47,8 @@ _MARSHAL_VERSION = 4
 # subclass defined there. Only these are ever imported by name from an entry.
 ALLOWED_MODULES = frozenset(
     {
+        "ddblint.cache.outcomes",
+        "ddblint.cache.roots",
         "ddblint.catalog.entries",
         "ddblint.evaluate.analysis",
         "ddblint.evaluate.budget",
@@ -54,6 +56,7 @@ ALLOWED_MODULES = frozenset(
         "ddblint.evaluate.secrets",
         "ddblint.evaluate.values",
         "ddblint.findings",
+        "ddblint.model.file_notes",
         "ddblint.model.module",
         "ddblint.parse.file",
         "ddblint.parse.syntax",

@@ -22,6 +22,7 @@ given a key for its findings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeGuard
 
 from ddblint.cache.store import Cache, digest, key_material
@@ -85,7 +86,7 @@ class RecordingGateway(FileGateway):
         return self._note(("glob", (real, pattern)), super().glob(real, pattern))  # type: ignore[no-any-return]
 
 
-def _asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str, max_bytes: int) -> bool:
+def asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str, max_bytes: int) -> bool:
     gateway = FileGateway(scan_root, max_bytes)
     for (method, arguments), answer in answers:
         if method == "resolve":
@@ -118,18 +119,20 @@ class RootCache:
         self._var_files = modules.var_files
         self._var_scopes = modules.gets_var_files  # whether a directory gets the --var-file values
         self.analysis_keys: dict[str, str] = {}  # root -> a key that changes whenever its analysis can
+        self.inputs: dict[str, RootInputs] = {}  # root -> all its analysis read, for its outcome (see outcomes)
 
     def __call__(self, module: Module, root: str) -> RootAnalysis:
-        key = self._key(module, root)
+        reached = self._reached(module)
+        key = self._key(root, reached)
         if key is not None:
             entry = self._cache.load("roots", key)
             if (
                 _is_entry(entry)
                 and self._budget.affords(entry[2])
-                and _asks_the_same(entry[0], self._scan_root, self._max_bytes)
+                and asks_the_same(entry[0], self._scan_root, self._max_bytes)
             ):
                 self._budget.charge(entry[2])
-                self._identify(root, key, entry[0])
+                self._identify(root, key, reached, entry[0], entry[2])
                 return entry[1]
         gateway = RecordingGateway(self._scan_root, self._max_bytes, self._budget)
         open_root = root in self._open_roots
@@ -139,28 +142,54 @@ class RootCache:
         if key is not None and not spent.refused:  # what the run's budget cut off depends on what other roots left
             answers = tuple(gateway.answers.items())
             self._cache.store("roots", key, (answers, analysis, spent))
-            self._identify(root, key, answers)
+            self._identify(root, key, reached, answers, spent)
         return analysis
 
-    def _identify(self, root: str, key: str, answers: tuple[tuple[Question, Any], ...]) -> None:
+    def _identify(
+        self, root: str, key: str, reached: Reached, answers: tuple[tuple[Question, Any], ...], spent: Spent
+    ) -> None:
         """Name the analysis by all it was computed from: module files, code, and the disk's answers."""
         self.analysis_keys[root] = self._cache.key(
             b"analysis", key.encode("utf-8", "surrogatepass"), key_material(answers)
         )
+        files = tuple((path, self._digests[path]) for path in reached.files)
+        self.inputs[root] = RootInputs(reached.directories, files, answers, spent)
 
-    def _key(self, module: Module, root: str) -> str | None:
+    def _reached(self, module: Module) -> Reached:
+        """The module directories the root reaches, and the files read as their code (``--var-file`` first)."""
+        modules = _reachable(module, self._load_module)
+        files = list(self._var_files)
+        for reached in modules:
+            files += [parsed.path for parsed in reached.files]
+        return Reached(tuple(m.dir for m in modules), tuple(files))
+
+    def _key(self, root: str, reached: Reached) -> str | None:
         """Digest of every module file the root can reach; None if one has no stable digest."""
         parts = [self._scan_root, root, "open" if root in self._open_roots else "closed"]
-        files = list(self._var_files)
-        for reached in _reachable(module, self._load_module):
-            parts += ["module", reached.dir, str(self._var_scopes(reached.dir))]
-            files += [parsed.path for parsed in reached.files]
-        for path in files:
+        for directory in reached.directories:
+            parts += ["module", directory, str(self._var_scopes(directory))]
+        for path in reached.files:
             file_digest = self._digests.get(path)
             if file_digest is None:
                 return None
             parts += [path, file_digest]
         return self._cache.key(b"root", "\0".join(parts).encode("utf-8", "surrogatepass"))
+
+
+@dataclass(frozen=True)
+class Reached:
+    directories: tuple[str, ...]  # the root's and every local module's it calls, sorted
+    files: tuple[str, ...]  # the ``--var-file`` files, then each directory's module files
+
+
+@dataclass(frozen=True)
+class RootInputs:
+    """All a root's analysis was computed from, besides the code: what a warm run checks before reusing its outcome."""
+
+    directories: tuple[str, ...]
+    files: tuple[tuple[str, str], ...]  # (path, content digest)
+    answers: tuple[tuple[Question, Any], ...]  # the disk's answers to the evaluation's questions
+    spent: Spent  # what it drew from the run's budget
 
 
 def _is_entry(value: Any) -> TypeGuard[tuple[tuple[tuple[Question, Any], ...], RootAnalysis, Spent]]:

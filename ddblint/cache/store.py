@@ -35,11 +35,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddblint.cache.codec import CacheFormatError, decode, encode
 from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, write_pack
 from ddblint.repo_paths import is_inside
+
+if TYPE_CHECKING:
+    from ddblint.config.settings import Settings
 
 LAYOUT = "v3"  # v2 kept one file per entry, v1 held pickles: neither is read
 MAX_PACKS = 8  # packs per namespace before a run merges them
@@ -91,6 +94,13 @@ def code_fingerprint() -> bytes:
         with contextlib.suppress(OSError):
             hasher.update(path.read_bytes())
     return hasher.digest()
+
+
+def settings_material(settings: Settings) -> bytes:
+    """The settings that can change a finding, for a key; scheduling and caching choices are left out."""
+    import dataclasses
+
+    return key_material(dataclasses.replace(settings, jobs=None, cache=True, cache_dir=None))
 
 
 def key_material(value: Any) -> bytes:

@@ -71,6 +71,10 @@ class FileContents:
         """The bytes read for ``path``, handed over once: the parser is their last reader."""
         return self._data.pop(path, None)
 
+    def peek(self, path: str) -> bytes | None:
+        """The bytes read for ``path``, left in place for the parser."""
+        return self._data.get(path)
+
     def size(self, path: str) -> int | None:
         data = self._data.get(path)
         return None if data is None else len(data)

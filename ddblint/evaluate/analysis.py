@@ -9,7 +9,7 @@ input of the rules. Plain values, so a root's part can be cached.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +205,10 @@ class RootPart:
 
     ``index`` is the root's place in the run's order, so what is merged at the end
     comes out in that order whichever root was finished first; ``key`` changes
-    whenever the root's analysis can (set when a cache is in use).
+    whenever the root's analysis can (set when a cache is in use). A root whose
+    outcome an earlier run stored comes with no item sets and its ``checked``
+    findings; a root that can have an outcome comes with ``remember``, which the
+    check stage calls with the root's masked findings.
     """
 
     index: int
@@ -213,6 +216,8 @@ class RootPart:
     item_sets: list[ItemSet]
     loads: list[TableLoad]
     key: str | None = None
+    checked: Any = None  # the checks' result (``rules.engine.Checked``), reused from an earlier run
+    remember: Callable[[Any], None] | None = None
 
 
 @dataclass(slots=True)

@@ -13,7 +13,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,19 +85,17 @@ class RootAnalysis:
 RootAnalyser = Callable[[Module, str], RootAnalysis]
 
 
-def analyse_each(
-    roots: list[str], module_of: Callable[[int], Module | None], analyse_one: RootAnalyser
-) -> Iterator[tuple[int, str, RootAnalysis]]:
-    """Each root's place and analysis in turn (``module_of`` loads the n-th), one done before the next."""
-    for index, root in enumerate(roots):
-        module = module_of(index)
-        if module is None:
-            continue
-        try:
-            part = analyse_one(module, root)
-        except Exception as exc:  # noqa: BLE001 - one root ddblint cannot evaluate must not hide the others
-            part = _unevaluated_root(module, exc)
-        yield index, root, part
+def analyse_at(
+    index: int, root: str, module_of: Callable[[int], Module | None], analyse_one: RootAnalyser
+) -> RootAnalysis | None:
+    """The analysis of the ``index``-th root (``module_of`` loads it); None when it has no module."""
+    module = module_of(index)
+    if module is None:
+        return None
+    try:
+        return analyse_one(module, root)
+    except Exception as exc:  # noqa: BLE001 - one root ddblint cannot evaluate must not hide the others
+        return _unevaluated_root(module, exc)
 
 
 def analyse_root(

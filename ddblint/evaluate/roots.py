@@ -16,6 +16,7 @@ budget, and done at the end it draws in the order a run over everything did.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ddblint.evaluate.analysis import Analysis, RootPart, RunFacts, Table
 from ddblint.evaluate.budget import Budget
-from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse_each, analyse_root
+from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse_at, analyse_root
 from ddblint.evaluate.expressions import FileGateway
 from ddblint.evaluate.table_names import attach_tables_by_name, tables_by_name, wanted_names
 from ddblint.evaluate.table_outputs import attach_tables_by_output, wants_table_by_output
@@ -31,12 +32,15 @@ from ddblint.model.batches import RootBatches
 from ddblint.model.file_notes import notes_of
 
 if TYPE_CHECKING:
+    from ddblint.cache.outcomes import RootOutcome, RootOutcomes
     from ddblint.cache.store import Cache
     from ddblint.config.settings import Settings
     from ddblint.discover.files import Discovery
     from ddblint.discover.prefilter import Prefiltered
+    from ddblint.model.file_notes import FileNotes
     from ddblint.model.loader import ModuleLoader
     from ddblint.model.module import Module
+    from ddblint.problems import ParseProblem
     from ddblint.progress import Progress
 
 
@@ -82,11 +86,15 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
     gateway = FileGateway(discovery.reach, max_bytes, budget)  # tables by output and name: on the run's budget
     notes: dict[int, list[str]] = {}
     kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
+    module_facts: dict[str, tuple[tuple[FileNotes, ...], tuple[ParseProblem, ...]]] = {}  # for roots' outcomes
 
     def noted(module: Module) -> None:  # a relevant module, loaded: what the run keeps of it
-        facts.files.extend(notes_of(parsed) for parsed in module.files)
+        files = tuple(notes_of(parsed) for parsed in module.files)
+        facts.files.extend(files)
         facts.problems.extend(module.problems)
         facts.modules += 1
+        if outcomes is not None:
+            module_facts[module.dir] = (files, tuple(module.problems))
 
     batches = RootBatches(loader, prefiltered.roots, prefiltered.relevant, prefiltered.scanned, noted)
     # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
@@ -96,6 +104,13 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         from ddblint.cache.roots import RootCache
 
         root_cache = RootCache(cache, discovery.reach, loader, max_bytes, budget, open_roots)
+    outcomes: RootOutcomes | None = None
+    if root_cache is not None and cache is not None and kept is None:  # migrate and tests want every item set
+        from ddblint.cache.outcomes import RootOutcomes
+
+        outcomes = RootOutcomes(
+            cache, settings, discovery.reach, loader.module_files, prefiltered.contents.peek, budget
+        )
 
     def analyse_one(module: Module, root: str) -> RootAnalysis:
         if root_cache is not None:
@@ -106,22 +121,72 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         progress.checked(1)
         return part
 
-    def finished(index: int, root: str, analysis: Analysis) -> RootPart:
+    def finished(index: int, root: str, analysis: Analysis, alone: RootAnalysis | None = None) -> RootPart:
+        """The root's part; ``alone``: its analysis, when no other root's tables were attached to it."""
         attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
         key = root_cache.analysis_keys.get(root) if root_cache is not None else None
         notes[index] = unsearched_caller_notes(analysis, open_roots, discovery.reach)
-        facts.secrets.extend(text for item_set in analysis.item_sets for text in item_set.secret_spellings())
+        secrets = [text for item_set in analysis.item_sets for text in item_set.secret_spellings()]
+        facts.secrets.extend(secrets)
         facts.item_sets += len(analysis.item_sets)
         if kept is not None:
             kept[index] = analysis
+        remember = None
+        if outcomes is not None and root_cache is not None and key is not None and alone is not None:
+            from ddblint.cache.outcomes import ModuleFacts, RootFacts
+
+            inputs = root_cache.inputs.pop(root)
+            modules = [ModuleFacts(d, *module_facts[d]) for d in batches.relevant_reach(index) if d in module_facts]
+            got = RootFacts(
+                tuple(alone.tables),
+                tuple(alone.problems),
+                tuple(modules),
+                tuple(secrets),
+                len(analysis.item_sets),
+                tuple(notes[index]),
+            )
+            remember = functools.partial(outcomes.store, root, root in open_roots, inputs, got)
         batches.done(index)
-        return RootPart(index, root, analysis.item_sets, analysis.loads, key)
+        return RootPart(index, root, analysis.item_sets, analysis.loads, key, remember=remember)
+
+    def reused(index: int, root: str, outcome: RootOutcome) -> RootPart:
+        """The root's part from an earlier run's outcome: what it gave the run, and its findings."""
+        got = outcome.facts
+        tables.extend(got.tables)
+        facts.problems.extend(got.problems)
+        for module in got.modules:
+            if batches.note(module.directory):
+                facts.files.extend(module.files)
+                facts.problems.extend(module.problems)
+                facts.modules += 1
+        facts.secrets.extend(got.secrets)
+        facts.item_sets += got.item_sets
+        notes[index] = list(got.notes)
+        for path, _ in outcome.inputs.files:
+            prefiltered.contents.take(path)  # no parser will ask for these bytes
+        progress.checked(1)
+        batches.done(index)
+        return RootPart(index, root, [], [], checked=outcome.checked)
 
     progress.checking(len(prefiltered.roots))
     tables: list[Table] = []
     waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name or by-output pass
+    reusable: dict[int, RootOutcome] = {}
+    if outcomes is not None:
+        for index, root in enumerate(prefiltered.roots):
+            outcome = outcomes.load(root, root in open_roots)
+            if outcome is not None:
+                reusable[index] = outcome
+        batches.answered(set(reusable))
     try:
-        for index, root, part in analyse_each(prefiltered.roots, batches.module, analyse_one):
+        for index, root in enumerate(prefiltered.roots):
+            outcome = reusable.pop(index, None)
+            if outcome is not None and outcomes is not None and outcomes.take(outcome):
+                yield reused(index, root, outcome)
+                continue
+            part = analyse_at(index, root, batches.module, analyse_one)
+            if part is None:
+                continue
             tables.extend(part.tables)
             facts.problems.extend(part.problems)
             analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
@@ -129,7 +194,7 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
                 batches.keep(index)
                 waiting.append((index, root, analysis))
             else:
-                yield finished(index, root, analysis)
+                yield finished(index, root, analysis, part)
         wanted = wanted_names(s for _, _, analysis in waiting for s in analysis.item_sets)
         relevant = prefiltered.relevant  # their tables are in ``tables``
         found = tables_by_name(wanted, tables, prefiltered.tables, loader.modules, relevant, gateway)

@@ -51,6 +51,22 @@ class RootBatches:
         self._loaded_until = -1  # roots up to this index have their modules loaded
         self._noted: set[str] = set()
         self._kept: set[str] = set()
+        self._answered: set[int] = set()  # roots an earlier run's outcome answers: not loaded ahead
+
+    def answered(self, indexes: set[int]) -> None:
+        """These roots need no modules (their outcome is reused): batches leave their directories out."""
+        self._answered = indexes
+
+    def relevant_reach(self, index: int) -> list[str]:
+        """The relevant module directories the root reaches: those its loading notes."""
+        return sorted(self._reach[index] & self._relevant)
+
+    def note(self, directory: str) -> bool:
+        """Count a relevant module as noted without loading it; False if it already was."""
+        if directory in self._noted:
+            return False
+        self._noted.add(directory)
+        return True
 
     def module(self, index: int) -> Module | None:
         """The root's module, with every module it reaches loaded (its batch is parsed first if need be)."""
@@ -62,7 +78,8 @@ class RootBatches:
         directories: set[str] = set()
         index = first
         while index < len(self._roots) and (index == first or len(directories) < BATCH_DIRECTORIES):
-            directories |= self._reach[index]
+            if index == first or index not in self._answered:
+                directories |= self._reach[index]
             index += 1
         self._loaded_until = index - 1
         self._load(sorted(directories))

@@ -32,17 +32,18 @@ class ModuleLoader:
     def load_many(self, directories: list[str]) -> None:
         from ddblint.model.module import build_module
 
-        excludes = self._settings.exclude
-        wanted = {
-            d: [f for f in self._discovery.files_of(d, excludes) if is_auto_loaded(os.path.basename(f))]
-            for d in directories
-        }
+        wanted = {d: self.module_files(d) for d in directories}
         parsed = self._parser.parse([f for files in wanted.values() for f in files] + self._var_files)
         var_files = [parsed[v] for v in self._var_files]
         for directory, files in wanted.items():
             extra = var_files if self.gets_var_files(directory) else []
             self._cache[directory] = build_module(directory, [parsed[f] for f in files], extra)
             self._files[directory] = files
+
+    def module_files(self, directory: str) -> list[str]:
+        """The files a module directory is built from: Terraform's auto-loaded ones."""
+        files = self._discovery.files_of(directory, self._settings.exclude)
+        return [f for f in files if is_auto_loaded(os.path.basename(f))]
 
     @property
     def _parser(self) -> FileParser:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from ddblint.cache.store import Cache, key_material
+from ddblint.cache.store import Cache, key_material, settings_material
 from ddblint.config.settings import Settings
 from ddblint.evaluate.analysis import Analysis, ItemSet, RootPart
 from ddblint.findings import Caller, Finding, InternalError, with_callers
@@ -36,32 +36,40 @@ if TYPE_CHECKING:
     from ddblint.evaluate.analysis import RunFacts
 
 
-def _settings_key(settings: Settings) -> bytes:
-    """The settings that can change a finding; scheduling and caching choices are left out."""
-    return key_material(dataclasses.replace(settings, jobs=None, cache=True, cache_dir=None))
-
-
 def run_checks_by_root(roots: Iterable[RootPart], facts: RunFacts, settings: Settings, cache: Cache | None) -> Checked:
     """:func:`ddblint.rules.engine.run_checks` over each root as it comes, then over the run's problems.
 
     Item sets no table load claims are kept and checked with the problems, at the end.
     """
-    settings_key = _settings_key(settings) if cache is not None else b""
+    settings_key = settings_material(settings) if cache is not None else b""
     results: dict[int, Checked] = {}
     unclaimed: list[ItemSet] = []
     for part in roots:
+        if isinstance(part.checked, Checked):  # an earlier run's outcome: nothing to check
+            results[part.index] = part.checked
+            continue
         claimed = {id(s) for load in part.loads for s in load.item_sets}
-        unclaimed.extend(s for s in part.item_sets if id(s) not in claimed)
+        own_unclaimed = [s for s in part.item_sets if id(s) not in claimed]
+        unclaimed.extend(own_unclaimed)
         subjects = Analysis(item_sets=[s for s in part.item_sets if id(s) in claimed], loads=part.loads)
-        results[part.index] = _checked_root(subjects, part.key, settings, cache, settings_key)
+        outcome = part.remember if not own_unclaimed else None  # an unclaimed set is checked with the run's problems
+        results[part.index] = _checked_root(subjects, part.key, settings, cache, settings_key, keep=outcome is None)
+        if outcome is not None:
+            outcome(results[part.index])
     first = run_checks(Analysis(problems=facts.problems, item_sets=unclaimed), settings)
     return _merge([first, *(results[index] for index in sorted(results))])
 
 
 def _checked_root(
-    subjects: Analysis, root_key: str | None, settings: Settings, cache: Cache | None, settings_key: bytes
+    subjects: Analysis,
+    root_key: str | None,
+    settings: Settings,
+    cache: Cache | None,
+    settings_key: bytes,
+    keep: bool = True,
 ) -> Checked:
-    """One root's findings: from the cache when its inputs are unchanged, else checked (and stored, masked)."""
+    """One root's findings: from the cache when its inputs are unchanged, else checked (and, ``keep``, stored)
+    masked. A root whose outcome is stored needs no findings entry: the outcome holds them."""
     if cache is None or root_key is None:
         return run_checks(subjects, settings)
     from ddblint.filter.redact import Redactor  # the filter's own masking: a report shows nothing the cache holds
@@ -76,7 +84,8 @@ def _checked_root(
         [redact.finding(f) for f in found.findings],
         [dataclasses.replace(e, message=redact(e.message)) for e in found.errors],
     )
-    cache.store("findings", key, checked)
+    if keep:
+        cache.store("findings", key, checked)
     return checked
 
 
