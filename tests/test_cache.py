@@ -147,11 +147,16 @@ def test_changed_settings_reach_findings_of_a_cached_analysis(tmp_path: Path) ->
     assert "DDB001" not in [f.rule_id for f in lint([target], loose).findings]
 
 
-def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths: list[str]) -> None:
-    target = str(FIXTURES / "json_file_1200")
+# A root that stands alone leaves an outcome; one whose table another root declares, its analysis and findings.
+KINDS_OF_ENTRIES = {"json_file_1200": {"parse", "outcomes"}, "keys": {"parse", "outcomes", "roots", "findings"}}
+
+
+@pytest.mark.parametrize("fixture", sorted(KINDS_OF_ENTRIES))
+def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, parsed_paths: list[str], fixture: str) -> None:
+    target = str(FIXTURES / fixture)
     expected = outcome(lint([target], cached(tmp_path)))
     written = {namespace: stored(tmp_path, namespace) for namespace in namespaces(tmp_path)}
-    assert {"parse", "roots", "outcomes"} <= set(written)
+    assert set(written) == KINDS_OF_ENTRIES[fixture]
     for namespace, entries in written.items():
         damaged = [b"", b"DDBC\x01not an entry", b"DDBC\x01" + b"0" * 80]
         replace(tmp_path, namespace, {key: damaged[n % 3] for n, key in enumerate(entries)})

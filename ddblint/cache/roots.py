@@ -120,6 +120,7 @@ class RootCache:
         self._var_scopes = modules.gets_var_files  # whether a directory gets the --var-file values
         self.analysis_keys: dict[str, str] = {}  # root -> a key that changes whenever its analysis can
         self.inputs: dict[str, RootInputs] = {}  # root -> all its analysis read, for its outcome (see outcomes)
+        self._unstored: dict[str, tuple[str, Any]] = {}  # root -> its fresh analysis's key and entry
 
     def __call__(self, module: Module, root: str) -> RootAnalysis:
         reached = self._reached(module)
@@ -141,9 +142,16 @@ class RootCache:
         spent = self._budget.spent_since(before)
         if key is not None and not spent.refused:  # what the run's budget cut off depends on what other roots left
             answers = tuple(gateway.answers.items())
-            self._cache.store("roots", key, (answers, analysis, spent))
+            self._unstored[root] = (key, (answers, analysis, spent))
             self._identify(root, key, reached, answers, spent)
         return analysis
+
+    def settle(self, root: str, store: bool) -> None:
+        """Store the root's fresh analysis, or (``store`` false: the root's outcome holds all a warm run
+        needs of it) let it go. Encoding an analysis is most of what writing the cache costs a cold run."""
+        unstored = self._unstored.pop(root, None)
+        if unstored is not None and store:
+            self._cache.store("roots", *unstored)
 
     def _identify(
         self, root: str, key: str, reached: Reached, answers: tuple[tuple[Question, Any], ...], spent: Spent

@@ -217,7 +217,7 @@ class RootPart:
     loads: list[TableLoad]
     key: str | None = None
     checked: Any = None  # the checks' result (``rules.engine.Checked``), reused from an earlier run
-    remember: Callable[[Any], None] | None = None
+    remember: Callable[[Any], None] | None = None  # given the root's findings, or None when it has no outcome
 
 
 @dataclass(slots=True)

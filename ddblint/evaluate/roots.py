@@ -32,7 +32,8 @@ from ddblint.model.batches import RootBatches
 from ddblint.model.file_notes import notes_of
 
 if TYPE_CHECKING:
-    from ddblint.cache.outcomes import RootOutcome, RootOutcomes
+    from ddblint.cache.outcomes import RootFacts, RootOutcome, RootOutcomes
+    from ddblint.cache.roots import RootCache, RootInputs
     from ddblint.cache.store import Cache
     from ddblint.config.settings import Settings
     from ddblint.discover.files import Discovery
@@ -132,7 +133,9 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         if kept is not None:
             kept[index] = analysis
         remember = None
-        if outcomes is not None and root_cache is not None and key is not None and alone is not None:
+        if root_cache is not None and (outcomes is None or key is None or alone is None):
+            root_cache.settle(root, store=True)  # no outcome for this root: its analysis is what can be reused
+        elif outcomes is not None and root_cache is not None and key is not None and alone is not None:
             from ddblint.cache.outcomes import ModuleFacts, RootFacts
 
             inputs = root_cache.inputs.pop(root)
@@ -145,7 +148,7 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
                 len(analysis.item_sets),
                 tuple(notes[index]),
             )
-            remember = functools.partial(outcomes.store, root, root in open_roots, inputs, got)
+            remember = functools.partial(_remember, outcomes, root_cache, root, root in open_roots, inputs, got)
         batches.done(index)
         return RootPart(index, root, analysis.item_sets, analysis.loads, key, remember=remember)
 
@@ -212,6 +215,22 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
             facts.analysis.notes = facts.notes
     finally:
         loader.close()  # no more modules will be asked for: the parser processes stop
+
+
+def _remember(
+    outcomes: RootOutcomes,
+    root_cache: RootCache,
+    root: str,
+    open_root: bool,
+    inputs: RootInputs,
+    got: RootFacts,
+    checked: object | None,
+) -> None:
+    """Store the root's outcome with its ``checked`` findings; without them (an item set of the root is
+    checked with the run's problems), store its analysis instead."""
+    root_cache.settle(root, store=checked is None)
+    if checked is not None:
+        outcomes.store(root, open_root, inputs, got, checked)
 
 
 def unsearched_caller_notes(analysis: Analysis, open_roots: frozenset[str], scan_root: str) -> list[str]:

@@ -54,8 +54,8 @@ def run_checks_by_root(roots: Iterable[RootPart], facts: RunFacts, settings: Set
         subjects = Analysis(item_sets=[s for s in part.item_sets if id(s) in claimed], loads=part.loads)
         outcome = part.remember if not own_unclaimed else None  # an unclaimed set is checked with the run's problems
         results[part.index] = _checked_root(subjects, part.key, settings, cache, settings_key, keep=outcome is None)
-        if outcome is not None:
-            outcome(results[part.index])
+        if part.remember is not None:
+            part.remember(results[part.index] if outcome is not None else None)
     first = run_checks(Analysis(problems=facts.problems, item_sets=unclaimed), settings)
     return _merge([first, *(results[index] for index in sorted(results))])
 
