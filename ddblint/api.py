@@ -55,9 +55,11 @@ def lint(
         from ddblint.filter.apply import filter_findings
         from ddblint.model.loader import load
         from ddblint.rules.engine import check
+        from ddblint.workers import RootWorkers
 
         loader = load(discovery, prefiltered, settings, cache, progress)
-        evaluation = evaluate(discovery, prefiltered, loader, settings, cache, progress, keep_analysis)
+        elsewhere = RootWorkers(discovery, prefiltered, settings, cache)  # roots evaluated in other processes
+        evaluation = evaluate(discovery, prefiltered, loader, settings, cache, progress, keep_analysis, elsewhere)
         checked = check(evaluation, settings, cache)  # each root checked as it is evaluated, then let go of
         checked = replace(checked, findings=one_per_place(checked.findings))  # one finding per place
         filtered = filter_findings(checked, evaluation.facts, settings, today, prefiltered.subjects)

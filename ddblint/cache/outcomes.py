@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.cache.roots import RootInputs, asks_the_same
 from ddblint.cache.store import Cache, settings_material
 from ddblint.evaluate.analysis import Table
-from ddblint.evaluate.budget import Budget, Spent
+from ddblint.evaluate.budget import Spent
 from ddblint.model.file_notes import FileNotes
 from ddblint.parse.file import read_bytes
 from ddblint.parse.schedule import content_key
@@ -83,7 +83,6 @@ class RootOutcomes:
         scan_root: str,
         list_files: Lister,
         peek: Callable[[str], bytes | None],
-        budget: Budget,
     ) -> None:
         self._cache = cache
         self._settings_key = settings_material(settings)
@@ -91,15 +90,15 @@ class RootOutcomes:
         self._max_bytes = settings.max_file_size
         self._list_files = list_files
         self._peek = peek  # bytes the prefilter already read, if any
-        self._budget = budget
 
-    def _key(self, root: str, open_root: bool) -> str:
+    def key(self, root: str, open_root: bool) -> str:
+        """Where the root's outcome is stored, whatever it read: a newer outcome replaces an older one."""
         where = f"{self._scan_root}\0{root}\0{'open' if open_root else 'closed'}".encode("utf-8", "surrogatepass")
         return self._cache.key(b"outcome", where, self._settings_key)
 
     def load(self, root: str, open_root: bool) -> RootOutcome | None:
-        """The root's outcome if everything it read is unchanged; the budget is not charged yet."""
-        entry = self._cache.load("outcomes", self._key(root, open_root))
+        """The root's outcome if everything it read is unchanged; the caller charges the run's budget."""
+        entry = self._cache.load("outcomes", self.key(root, open_root))
         if not isinstance(entry, RootOutcome) or not isinstance(entry.inputs.spent, Spent):
             return None
         if any(tuple(self._list_files(d)) != listed for d, listed in entry.listings):
@@ -110,16 +109,9 @@ class RootOutcomes:
             return None
         return entry
 
-    def take(self, outcome: RootOutcome) -> bool:
-        """Charge the run's budget what the outcome's root spent, if it can afford it (else evaluate the root)."""
-        if not self._budget.affords(outcome.inputs.spent):
-            return False
-        self._budget.charge(outcome.inputs.spent)
-        return True
-
     def store(self, root: str, open_root: bool, inputs: RootInputs, facts: RootFacts, checked: Any) -> None:
         listings = tuple((d, tuple(self._list_files(d))) for d in inputs.directories)
-        self._cache.store("outcomes", self._key(root, open_root), RootOutcome(listings, inputs, facts, checked))
+        self._cache.store("outcomes", self.key(root, open_root), RootOutcome(listings, inputs, facts, checked))
 
     def _digest(self, path: str) -> str | None:
         """The file's content key now, as the parse cache computes it; None if it cannot be read."""

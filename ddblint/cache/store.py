@@ -120,13 +120,35 @@ class Cache:
         self._owner = os.getpid()
         self._packs: dict[str, list[PackReader]] = {}  # namespace -> its packs on disk, newest first
         self._writers: dict[str, PackWriter] = {}
+        self._handed: list[tuple[str, str, bytes]] | None = None  # a worker's entries, for its parent
 
     def __getstate__(self) -> dict[str, Any]:
         """A copy for another process: the same directory and code, none of this process's packs."""
         return {"directory": self.directory, "fingerprint": self.fingerprint, "_owner": self._owner}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _packs={}, _writers={})
+        self.__dict__.update(state, _packs={}, _writers={}, _handed=None)
+
+    @classmethod
+    def detached(cls) -> Cache:
+        """A cache with nothing on disk, for a root worker of a run without one: it only hands entries back."""
+        cache = cls.__new__(cls)
+        cache.__setstate__({"directory": "", "fingerprint": code_fingerprint(), "_owner": -1})
+        cache._handed = []
+        return cache
+
+    def for_worker(self) -> Cache:
+        """A copy for a forked root worker: it opens the packs itself (a forked reader shares its file
+        offsets with the parent's) and keeps the entries it makes for :meth:`hand_back`."""
+        twin = Cache.__new__(Cache)
+        twin.__setstate__(self.__getstate__())
+        twin._handed = []
+        return twin
+
+    def hand_back(self) -> list[tuple[str, str, bytes]]:
+        """In a worker: the entries (namespace, key, blob) it made since the last call, for the parent to store."""
+        handed, self._handed = self._handed or [], []
+        return handed
 
     def key(self, *parts: bytes) -> str:
         """A key for a result computed by this code from ``parts``."""
@@ -134,6 +156,8 @@ class Cache:
 
     def _readers(self, namespace: str) -> list[PackReader]:
         readers = self._packs.get(namespace)
+        if readers is None and not self.directory:
+            readers = self._packs[namespace] = []
         if readers is None:
             newest = reversed(pack_paths(os.path.join(self.directory, namespace))[-MAX_READ_PACKS:])
             found = (open_pack(path) for path in newest)
@@ -151,15 +175,23 @@ class Cache:
                     return None
         return None
 
+    def keeps(self, namespace: str) -> bool:
+        """Whether entries of ``namespace`` are worth encoding: a detached cache keeps only roots' outcomes."""
+        return bool(self.directory) or namespace == "outcomes"
+
     def store(self, namespace: str, key: str, value: Any) -> None:
+        if not self.keeps(namespace):
+            return
         blob = encode(value, key)
         if blob is not None:
             self.store_blob(namespace, key, blob)
 
     def store_blob(self, namespace: str, key: str, blob: bytes) -> None:
         """Add an already encoded entry to the run's pack; a full disk or a read-only directory just means no entry."""
-        if os.getpid() != self._owner:
-            return  # a worker's copy: its parent stores what the worker hands back
+        if os.getpid() != self._owner:  # a worker's copy: its parent stores what the worker hands back
+            if self._handed is not None:
+                self._handed.append((namespace, key, blob))
+            return
         writer = self._writers.get(namespace)
         if writer is None:
             writer = self._writers[namespace] = PackWriter(os.path.join(self.directory, namespace))

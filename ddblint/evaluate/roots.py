@@ -20,7 +20,7 @@ import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ddblint.evaluate.analysis import Analysis, RootPart, RunFacts, Table
 from ddblint.evaluate.budget import Budget
@@ -53,6 +53,18 @@ class Evaluation:
     facts: RunFacts  # complete once ``roots`` is exhausted
 
 
+class Elsewhere(Protocol):
+    """Roots evaluated and checked in other processes, each handed back as its outcome (see ``ddblint.workers``)."""
+
+    def start(self, indexes: list[int]) -> bool:
+        """Begin on these roots (by their place in the run's order); False if they stay with this process."""
+
+    def outcome(self, index: int) -> RootOutcome | None:
+        """The root's outcome once it is done; None when it has none (it is then evaluated here)."""
+
+    def close(self) -> None: ...
+
+
 def evaluate(
     discovery: Discovery,
     prefiltered: Prefiltered,
@@ -61,10 +73,17 @@ def evaluate(
     cache: Cache | None,
     progress: Progress,
     keep: bool = False,
+    elsewhere: Elsewhere | None = None,
+    alone_only: bool = False,
 ) -> Evaluation:
-    """Analyse each root (through the cache when there is one) as the roots are taken; ``keep``: every part too."""
+    """Analyse each root (through the cache when there is one) as the roots are taken; ``keep``: every part too.
+
+    ``elsewhere`` evaluates the roots no cached outcome answers in other processes; ``alone_only`` (in such a
+    process) skips the roots whose tables other roots may declare, which the run's own process evaluates.
+    """
     facts = RunFacts(analysis=Analysis() if keep else None)
-    return Evaluation(_parts(_Inputs(discovery, prefiltered, loader, settings, cache, progress), facts), facts)
+    inputs = _Inputs(discovery, prefiltered, loader, settings, cache, progress, elsewhere, alone_only)
+    return Evaluation(_parts(inputs, facts), facts)
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,8 @@ class _Inputs:
     settings: Settings
     cache: Cache | None
     progress: Progress
+    elsewhere: Elsewhere | None
+    alone_only: bool
 
 
 def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
@@ -109,9 +130,7 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
     if root_cache is not None and cache is not None and kept is None:  # migrate and tests want every item set
         from ddblint.cache.outcomes import RootOutcomes
 
-        outcomes = RootOutcomes(
-            cache, settings, discovery.reach, loader.module_files, prefiltered.contents.peek, budget
-        )
+        outcomes = RootOutcomes(cache, settings, discovery.reach, loader.module_files, prefiltered.contents.peek)
 
     def analyse_one(module: Module, root: str) -> RootAnalysis:
         if root_cache is not None:
@@ -180,11 +199,18 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
             outcome = outcomes.load(root, root in open_roots)
             if outcome is not None:
                 reusable[index] = outcome
-        batches.answered(set(reusable))
+    elsewhere = inputs.elsewhere if kept is None else None
+    sent = [i for i in range(len(prefiltered.roots)) if i not in reusable]
+    if elsewhere is None or not elsewhere.start(sent):
+        sent, elsewhere = [], None
+    batches.answered(set(reusable) | set(sent))
     try:
         for index, root in enumerate(prefiltered.roots):
             outcome = reusable.pop(index, None)
-            if outcome is not None and outcomes is not None and outcomes.take(outcome):
+            if outcome is None and elsewhere is not None and index in sent:
+                outcome = elsewhere.outcome(index)
+            if outcome is not None and budget.affords(outcome.inputs.spent):
+                budget.charge(outcome.inputs.spent)  # drawn in the roots' order, as if evaluated here
                 yield reused(index, root, outcome)
                 continue
             part = analyse_at(index, root, batches.module, analyse_one)
@@ -194,6 +220,8 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
             facts.problems.extend(part.problems)
             analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
             if wanted_names(part.item_sets) or wants_table_by_output(part.item_sets):
+                if inputs.alone_only:
+                    continue  # the run's own process evaluates it with every root's tables
                 batches.keep(index)
                 waiting.append((index, root, analysis))
             else:
@@ -204,7 +232,8 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
         for index, root, analysis in waiting:
             attach_tables_by_name(analysis, found)
             yield finished(index, root, analysis)
-        batches.finish()
+        if not inputs.alone_only:  # a worker is asked for single roots, not the run's unreached modules
+            batches.finish()
         facts.problems = list(dict.fromkeys(discovery.problems + facts.problems))
         facts.notes = [note for index in sorted(notes) for note in notes[index]]
         if kept is not None and facts.analysis is not None:
@@ -215,6 +244,8 @@ def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
             facts.analysis.notes = facts.notes
     finally:
         loader.close()  # no more modules will be asked for: the parser processes stop
+        if elsewhere is not None:
+            elsewhere.close()
 
 
 def _remember(

@@ -67,6 +67,8 @@ def _parse_one(
     if cache is None:
         return parsed, None, None
     key = content_key(cache, path, data)
+    if not cache.keeps("parse"):
+        return parsed, key, None
     blob = encode(parsed, key)
     if blob is not None and not isinstance(parsed.problem, TimeoutProblem):
         cache.store_blob("parse", key, blob)
