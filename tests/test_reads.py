@@ -14,6 +14,7 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
+from ddblint.discover import prefilter
 
 FILES = {
     "envs/prod/main.tf": 'module "seed" {\n  source   = "../../modules/seed"\n  for_each = toset(["a", "b"])\n}\n',
@@ -93,3 +94,29 @@ def test_cold_and_warm_runs_read_every_file_at_most_once(repo: Path, opened: Cou
     assert warm == cold
     assert max(opened.values()) == 1, opened
     assert "network/main.tf" in opened, "the prefilter reads content every run: a size and mtime can lie"
+
+
+def test_bytes_past_the_memory_limit_wait_in_a_spool_and_each_file_is_still_read_once(
+    repo: Path, opened: Counter[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _findings(repo, Settings(cache=False, jobs=1))
+    opened.clear()
+    monkeypatch.setattr(prefilter, "IN_MEMORY_BYTES", 0)  # every file's bytes go to the spool
+    for settings in (Settings(cache=False, jobs=1), Settings(cache_dir=str(tmp_path / "cache"), jobs=1)):
+        assert _findings(repo, settings) == expected
+        assert max(opened.values()) == 1, opened
+        opened.clear()
+
+
+def test_the_spool_hands_back_what_was_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter, "IN_MEMORY_BYTES", 10)
+    contents = prefilter.FileContents()
+    contents.keep("/r/a/small.tf", b"x = 1\n")  # in memory
+    contents.keep("/r/a/large.tf", b"y" * 100)  # over the limit: spooled
+    contents.keep("/r/b/other.tf", b"z" * 50)
+    assert contents.peek("/r/a/large.tf") == b"y" * 100 and contents.size("/r/a/large.tf") == 100
+    contents.retain({"/r/a"})
+    assert contents.take("/r/b/other.tf") is None
+    assert contents.take("/r/a/large.tf") == b"y" * 100
+    assert contents.take("/r/a/large.tf") is None  # handed over once
+    assert contents.take("/r/a/small.tf") == b"x = 1\n"

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol
 
 from ddblint.config.settings import Settings
 from ddblint.discover.callers import find_callers
@@ -53,34 +53,91 @@ class FileBytes:
     table_strings: tuple[str, ...] | None = None  # every string of a file that declares a table
 
 
+IN_MEMORY_BYTES = 2 * 1024 * 1024  # the prefilter's bytes kept in memory; the rest wait in a spool file
+
+
 class FileContents:
     """Bytes the prefilter read, kept for the parser so that no file is read twice in a run.
 
     Only files of modules that may be parsed are kept: those that mention items
     or call other modules until the relevant modules are known, and those that
     declare a table, which an item in another root may name.
+
+    Past :data:`IN_MEMORY_BYTES` they go to a spool file instead (an unlinked
+    temporary file, mode 0600, gone when the run ends): what a run holds in
+    memory then follows the root being evaluated, not the size of the
+    repository's relevant part. It is read with ``pread``, so processes forked
+    from the run read it side by side.
     """
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
+        self._in_memory = 0
+        self._spool: IO[bytes] | None = None
+        self._spooled: dict[str, tuple[int, int]] = {}  # path -> (offset, length) in the spool file
+        self._spool_end = 0
 
     def keep(self, path: str, data: bytes) -> None:
-        self._data[path] = data
+        if self._in_memory + len(data) <= IN_MEMORY_BYTES or not self._spooling():
+            self._data[path] = data
+            self._in_memory += len(data)
+            return
+        assert self._spool is not None
+        try:
+            os.pwrite(self._spool.fileno(), data, self._spool_end)
+        except OSError:  # a full disk: keep it in memory after all
+            self._data[path] = data
+            return
+        self._spooled[path] = (self._spool_end, len(data))
+        self._spool_end += len(data)
+
+    def _spooling(self) -> bool:
+        if not hasattr(os, "pread"):  # Windows: everything stays in memory
+            return False
+        if self._spool is None:
+            import tempfile
+
+            try:
+                self._spool = tempfile.TemporaryFile(prefix="ddblint-")  # noqa: SIM115 - open until the run ends
+            except OSError:
+                return False
+        return True
 
     def take(self, path: str) -> bytes | None:
         """The bytes read for ``path``, handed over once: the parser is their last reader."""
-        return self._data.pop(path, None)
+        data = self._data.pop(path, None)
+        if data is not None:
+            self._in_memory -= len(data)
+            return data
+        place = self._spooled.pop(path, None)
+        return None if place is None else self._read(place)
 
     def peek(self, path: str) -> bytes | None:
         """The bytes read for ``path``, left in place for the parser."""
-        return self._data.get(path)
+        data = self._data.get(path)
+        if data is not None:
+            return data
+        place = self._spooled.get(path)
+        return None if place is None else self._read(place)
+
+    def _read(self, place: tuple[int, int]) -> bytes | None:
+        assert self._spool is not None
+        try:
+            return os.pread(self._spool.fileno(), place[1], place[0])
+        except OSError:
+            return None
 
     def size(self, path: str) -> int | None:
         data = self._data.get(path)
-        return None if data is None else len(data)
+        if data is not None:
+            return len(data)
+        place = self._spooled.get(path)
+        return None if place is None else place[1]
 
     def retain(self, directories: set[str]) -> None:
         self._data = {p: d for p, d in self._data.items() if os.path.dirname(p) in directories}
+        self._in_memory = sum(map(len, self._data.values()))
+        self._spooled = {p: place for p, place in self._spooled.items() if os.path.dirname(p) in directories}
 
 
 _ESCAPE_RE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|/)")
@@ -215,7 +272,8 @@ def prefilter(discovery: Discovery, settings: Settings) -> Prefiltered:
     context = find_callers(discovery.file_modules & relevant, discovery.root, settings.exclude, scan)
     subjects = None
     if context:
-        discovery.modules.update(context)
+        for directory, files in context.items():
+            discovery.add(directory, files)
         scanned = _walk(list(context), discovery, settings, scan, scanned)
         relevant = relevant_modules(scanned)
         subjects = reachable(sorted(requested), scanned)
