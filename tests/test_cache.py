@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ddblint.api import lint
+from ddblint.cache import packs
 from ddblint.cache import store as cache_module
 from ddblint.cache.codec import decode
 from ddblint.cache.store import Cache, default_directory, open_cache
@@ -381,3 +382,18 @@ def test_more_packs_than_open_files_allow_are_read_up_to_a_bound(tmp_path: Path)
     )
     assert done.returncode == 1, done.stderr
     assert outcome(lint([target], cached(tmp_path))) == expected
+
+
+def test_half_written_packs_a_killed_run_left_are_removed_and_a_running_one_s_are_not(tmp_path: Path) -> None:
+    target = str(FIXTURES / "count_50")
+    lint([target], cached(tmp_path))
+    folder = tmp_path / cache_module.LAYOUT / "parse"
+    stale, current = folder / ".tmp-killedrun", folder / ".tmp-running"
+    for path in (stale, current):
+        path.write_bytes(b"half a pack")
+    old = time.time() - packs.STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.symlink("/etc/hostname", folder / ".tmp-link")  # not a regular file: left alone
+    lint([str(FIXTURES / "count_length_var")], cached(tmp_path))  # a run that writes to the namespace
+    assert not stale.exists()
+    assert current.exists() and (folder / ".tmp-link").is_symlink()

@@ -170,6 +170,24 @@ class PackWriter:
                 os.unlink(self._temporary)
 
 
+STALE_SECONDS = 6 * 3600  # a pack still being written after this long was left by a run that was killed
+
+
+def remove_stale_temporaries(directory: str, now: float) -> None:
+    """Delete the half-written packs (``.tmp-*``) a killed run left in ``directory``; a concurrent run's
+    pack in progress is younger than :data:`STALE_SECONDS` and stays. Only regular files are removed."""
+    try:
+        names = [name for name in os.listdir(directory) if name.startswith(".tmp-")]
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(directory, name)
+        with contextlib.suppress(OSError):
+            status = os.lstat(path)
+            if stat.S_ISREG(status.st_mode) and now - status.st_mtime > STALE_SECONDS:
+                os.unlink(path)
+
+
 def write_pack(directory: str, entries: Iterable[tuple[str, bytes]]) -> str | None:
     """A pack of ``entries`` in ``directory``, written whole; its path, or None."""
     writer = PackWriter(directory)

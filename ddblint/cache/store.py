@@ -16,8 +16,9 @@ the packs' indexes, the newest pack first; an entry that cannot be read, or was
 written for another key, counts as missing and is written again, to the run's
 own pack, which then comes first. When a namespace holds more than
 :data:`MAX_PACKS` packs, the run that reads it merges them into one (the newest
-copy of each entry). Nothing else is ever pruned: remove the directory to
-reclaim the space.
+copy of each entry). A half-written pack (``.tmp-*``) a killed run left is
+removed by a later run that writes to its namespace, once it is six hours old.
+Nothing else is ever pruned: remove the directory to reclaim the space.
 
 Only the process that opened the cache writes: a copy sent to a parser worker
 reads, and its :meth:`Cache.store_blob` does nothing (the worker hands its
@@ -32,13 +33,14 @@ import hashlib
 import importlib.util
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddblint.cache.codec import CacheFormatError, decode, encode
-from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, write_pack
+from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, remove_stale_temporaries, write_pack
 from ddblint.repo_paths import is_inside
 
 if TYPE_CHECKING:
@@ -205,6 +207,7 @@ class Cache:
         for namespace, writer in writers.items():
             if writer.finish() is not None and namespace in self._packs:
                 self._merge_when_many(namespace)
+            remove_stale_temporaries(os.path.join(self.directory, namespace), time.time())
         for readers in self._packs.values():
             for pack in readers:
                 pack.close()
