@@ -30,11 +30,24 @@ def read_regular(path: str, max_bytes: int | None = None) -> bytes:
     allocate the whole limit for every small file. Raises ``OSError``, and
     :class:`NotRegularFile` for anything but a regular file.
     """
-    descriptor = os.open(path, _OPEN_FLAGS)
-    with open(descriptor, "rb") as handle:
+    descriptor = os.open(path, _OPEN_FLAGS)  # read with os.read: a buffered file object costs more than the read
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFile(path)
-        if max_bytes is None or status.st_size <= max_bytes:
-            return handle.read()
-        return handle.read(max_bytes + 1)
+        cap = None if max_bytes is None else max_bytes + 1
+        want = status.st_size + 1 if cap is None else min(status.st_size + 1, cap)  # one more: the end, or too large
+        data = os.read(descriptor, want)
+        if len(data) < want:  # the end: a regular file reads short only there
+            return data
+        parts = [data]  # the file grew since fstat: read on to its end or the cap
+        total = len(data)
+        while cap is None or total < cap:
+            chunk = os.read(descriptor, 1 << 20 if cap is None else min(1 << 20, cap - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(descriptor)
