@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -54,15 +53,19 @@ def common_root(paths: Iterable[str]) -> str:
     return os.path.commonpath(dirs) if dirs else os.getcwd()
 
 
-@dataclass(frozen=True)
 class RepoPaths:
     """Turns the absolute paths findings carry into repository-relative ones.
 
     Answers are kept per path: a large report names the same few files thousands of times.
+    A plain class, not a dataclass: this module is on the pre-commit fast lane
+    (:mod:`ddblint.nothing`), which does not load ``dataclasses``.
     """
 
-    root: str
-    _known: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("_known", "root")
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._known: dict[str, str | None] = {}
 
     @classmethod
     def for_scan(cls, scan_root: str) -> RepoPaths:

@@ -17,7 +17,8 @@ from ddblint.api import lint
 from ddblint.cache import packs
 from ddblint.cache import store as cache_module
 from ddblint.cache.codec import decode
-from ddblint.cache.store import Cache, default_directory, open_cache
+from ddblint.cache.location import default_directory
+from ddblint.cache.store import Cache, open_cache
 from ddblint.config.settings import Settings
 from ddblint.parse import compat, schedule
 from ddblint.parse.file import TimeoutProblem, parse_text

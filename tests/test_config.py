@@ -11,8 +11,8 @@ import pytest
 from ddblint.api import lint
 from ddblint.cli import main
 from ddblint.config.effective import CommandLine, Effective, describe, effective_settings, rebase_glob
+from ddblint.config.locate import find_config
 from ddblint.config.settings import path_matches
-from ddblint.config.source import find_config
 from ddblint.findings import Severity
 from ddblint.result import Result
 from tests.plans_module import plans_tf, write_module

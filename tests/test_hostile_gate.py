@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ddblint.discover.files import discover
-from ddblint.discover.prefilter import scan_file
+from ddblint.discover.scan import scan_file
 from tests.conftest import PROJECT
 from tests.plans_module import plans_tf
 from tests.test_hostile import TABLE, item, item_set, messages, module, run

@@ -14,7 +14,7 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
-from ddblint.discover import prefilter
+from ddblint.discover import scan
 
 FILES = {
     "envs/prod/main.tf": 'module "seed" {\n  source   = "../../modules/seed"\n  for_each = toset(["a", "b"])\n}\n',
@@ -101,7 +101,7 @@ def test_bytes_past_the_memory_limit_wait_in_a_spool_and_each_file_is_still_read
 ) -> None:
     expected = _findings(repo, Settings(cache=False, jobs=1))
     opened.clear()
-    monkeypatch.setattr(prefilter, "IN_MEMORY_BYTES", 0)  # every file's bytes go to the spool
+    monkeypatch.setattr(scan, "IN_MEMORY_BYTES", 0)  # every file's bytes go to the spool
     for settings in (Settings(cache=False, jobs=1), Settings(cache_dir=str(tmp_path / "cache"), jobs=1)):
         assert _findings(repo, settings) == expected
         assert max(opened.values()) == 1, opened
@@ -109,8 +109,8 @@ def test_bytes_past_the_memory_limit_wait_in_a_spool_and_each_file_is_still_read
 
 
 def test_the_spool_hands_back_what_was_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(prefilter, "IN_MEMORY_BYTES", 10)
-    contents = prefilter.FileContents()
+    monkeypatch.setattr(scan, "IN_MEMORY_BYTES", 10)
+    contents = scan.FileContents()
     contents.keep("/r/a/small.tf", b"x = 1\n")  # in memory
     contents.keep("/r/a/large.tf", b"y" * 100)  # over the limit: spooled
     contents.keep("/r/b/other.tf", b"z" * 50)

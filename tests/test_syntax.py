@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ddblint.discover.files import discover
-from ddblint.discover.prefilter import relevant_modules, scan_bytes
+from ddblint.discover.prefilter import relevant_modules
+from ddblint.discover.scan import scan_bytes
 from ddblint.parse.file import parse_file, parse_text
 from ddblint.parse.hcl import parse_body, template_from_text
 from ddblint.parse.syntax import BinaryOp, Directive, GetAttr, Literal, Reference, Template

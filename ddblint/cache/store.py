@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddblint.cache.codec import CacheFormatError, decode, encode
+from ddblint.cache.location import cache_directory
 from ddblint.cache.packs import PackReader, PackWriter, open_pack, pack_paths, remove_stale_temporaries, write_pack
-from ddblint.repo_paths import is_inside
 
 if TYPE_CHECKING:
     from ddblint.config.settings import Settings
@@ -49,13 +49,6 @@ if TYPE_CHECKING:
 LAYOUT = "v3"  # v2 kept one file per entry, v1 held pickles: neither is read
 MAX_PACKS = 8  # packs per namespace before a run merges them
 MAX_READ_PACKS = 64  # the newest packs a run reads; older ones (planted, or never merged) are misses
-
-
-def default_directory() -> str:
-    # The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
-    configured = os.environ.get("XDG_CACHE_HOME", "")
-    base = configured if os.path.isabs(configured) else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "ddblint")
 
 
 def digest(*parts: bytes) -> str:
@@ -232,16 +225,6 @@ class Cache:
             for path in paths:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-
-
-def cache_directory(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> str | None:
-    """The directory a run's cache lives in; None when caching is off or it lies in the scanned repository."""
-    if not enabled:
-        return None
-    chosen = directory or default_directory()
-    if scanned_repository is not None and is_inside(os.path.realpath(chosen), os.path.realpath(scanned_repository)):
-        return None
-    return chosen
 
 
 def open_cache(enabled: bool, directory: str | None, scanned_repository: str | None = None) -> Cache | None:

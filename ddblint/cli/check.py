@@ -204,7 +204,7 @@ def _write_baseline(result: Result, path: Path) -> int:
 
 def _choose_cache(targets: list[str], enabled: bool, directory: Path | None) -> str:
     """Tell the catalog which cache it may use, before anything reads it; a note if the cache is not used."""
-    from ddblint.cache.store import cache_directory, default_directory
+    from ddblint.cache.location import cache_directory, default_directory
     from ddblint.catalog.entries import use_cache
     from ddblint.repo_paths import common_root, find_repo_root
 

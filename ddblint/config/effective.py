@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ddblint.catalog.entries import load_catalog
+from ddblint.config.locate import find_config
 from ddblint.config.schema import FileConfig, Setting, options_of, severities_of, validate
 from ddblint.config.settings import COMMAND_LINE, PathOverride, RuleLayer, Settings
-from ddblint.config.source import ConfigError, find_config, read_config
+from ddblint.config.source import ConfigError, read_config
 from ddblint.findings import Severity
 from ddblint.repo_paths import common_root
 

@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ddblint.catalog.entries import load_catalog
+from ddblint.config.locate import is_config_file
 from ddblint.config.schema import FileConfig, options_of, severities_of, validate
 from ddblint.config.settings import ConfigScope, PathSuppression, RuleLayer, Settings
-from ddblint.config.source import PYPROJECT, ConfigError, has_ddblint_table, read_config
+from ddblint.config.source import ConfigError, read_config
 
 RUN_LEVEL_KEYS = ("exclude", "fail-on", "baseline", "max-file-size")
 
@@ -34,7 +35,7 @@ def with_nested_configs(settings: Settings, candidates: Iterable[str]) -> Settin
         return settings
     run_config = os.path.realpath(settings.config_file) if settings.config_file else None
     paths = sorted({os.path.realpath(c) for c in candidates} - {run_config})
-    configs = [path for path in paths if os.path.basename(path) != PYPROJECT or has_ddblint_table(path)]
+    configs = [path for path in paths if is_config_file(path)]
     if not configs:
         return settings
     catalog = load_catalog()

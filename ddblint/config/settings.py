@@ -14,10 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ddblint.config.defaults import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
 from ddblint.findings import Severity
-
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # max-file-size: larger files are neither parsed nor read by file()
-DEFAULT_TIME_BUDGET = 10.0  # parse-timeout, seconds per file
 
 
 def path_matches(pattern: str, relative: str) -> bool:

@@ -16,13 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ddblint.repo_paths import directories_up
+from ddblint.config.locate import MAX_CONFIG_BYTES, PYPROJECT
 from ddblint.untrusted.reading import read_regular
 from ddblint.untrusted.safe_yaml import UnsafeYaml, load_yaml
-
-CONFIG_NAMES = (".ddblint.yaml", ".ddblint.yml")
-PYPROJECT = "pyproject.toml"
-MAX_CONFIG_BYTES = 1024 * 1024
 
 Key = tuple[str | int, ...]  # a path into the document: ("rules", "DDB001", "max-items"), ("overrides", 0)
 
@@ -57,29 +53,6 @@ class ConfigDocument:
             if key[:end] in self.lines:
                 return self.lines[key[:end]]
         return self.first_line
-
-
-def find_config(start: str) -> str | None:
-    """The nearest config file from ``start`` (a file or directory) up to the repository root."""
-    first = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    for directory in directories_up(first):
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(directory, name)
-            if os.path.isfile(candidate):
-                return candidate
-        pyproject = os.path.join(directory, PYPROJECT)
-        if os.path.isfile(pyproject) and has_ddblint_table(pyproject):
-            return pyproject
-    return None
-
-
-def has_ddblint_table(path: str) -> bool:
-    """A cheap look before parsing: pyproject files without our table are skipped, not validated."""
-    try:
-        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return re.search(r"^[ \t]*\[\[?[ \t]*tool\.ddblint\b", text, re.M) is not None
 
 
 def read_config(path: str) -> ConfigDocument:

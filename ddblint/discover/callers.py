@@ -25,7 +25,7 @@ from ddblint.discover.files import list_module_files
 from ddblint.repo_paths import directories_up, is_repository_root
 
 if TYPE_CHECKING:
-    from ddblint.discover.prefilter import ModuleBytes
+    from ddblint.discover.scan import ModuleBytes
 
 
 def find_callers(

@@ -11,12 +11,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import overload
+from collections.abc import Iterable, Iterator
 
-from ddblint.problems import ParseProblem
 from ddblint.repo_paths import common_root, find_repo_root, is_inside
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: this module is on the fast lane
+if TYPE_CHECKING:
+    from ddblint.problems import ParseProblem
 
 SKIPPED_DIRS = {".terraform", ".git", ".ddblint_cache", "node_modules", ".terragrunt-cache"}
 # Files that may configure ddblint for their directory; the config stage reads and validates them.
@@ -55,7 +56,7 @@ def is_auto_loaded_values(name: str) -> bool:
     return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
 
 
-class ModuleFiles(Sequence[str]):
+class ModuleFiles:
     """A module directory's files, as paths, kept as names: the full paths of 70,000 files took 7 MB."""
 
     __slots__ = ("directory", "names")
@@ -64,17 +65,6 @@ class ModuleFiles(Sequence[str]):
         self.directory = directory
         self.names = tuple(sys.intern(os.path.basename(path)) for path in paths)  # main.tf, once
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [os.path.join(self.directory, name) for name in self.names[index]]
-        return os.path.join(self.directory, self.names[index])
-
     def __len__(self) -> int:
         return len(self.names)
 
@@ -82,21 +72,22 @@ class ModuleFiles(Sequence[str]):
         return (os.path.join(self.directory, name) for name in self.names)
 
 
-@dataclass
 class Discovery:
-    """Module directories (absolute) with their files, and the problems met on the way."""
+    """Module directories (absolute) with their files, and the problems met on the way.
 
-    root: str
-    modules: dict[str, ModuleFiles] = field(default_factory=dict)
-    problems: list[ParseProblem] = field(default_factory=list)
-    requested: set[str] = field(default_factory=set)  # module dirs named by the user's paths
-    file_modules: set[str] = field(default_factory=set)  # module dirs of named files (the pre-commit case)
-    config_candidates: set[str] = field(default_factory=set)  # possible config files inside the scanned tree
-    data_files: dict[str, set[str]] = field(default_factory=dict)  # named data file -> modules that may read it
-    reach: str = ""  # how far module calls and file() may reach (default: root); see _reach()
+    A plain class, not a dataclass: discovery is on the pre-commit fast lane
+    (:mod:`ddblint.nothing`), which does not load ``dataclasses`` (it loads ``inspect``).
+    """
 
-    def __post_init__(self) -> None:
-        self.reach = self.reach or self.root
+    def __init__(self, root: str, data_files: dict[str, set[str]] | None = None, reach: str = "") -> None:
+        self.root = root
+        self.modules: dict[str, ModuleFiles] = {}
+        self.problems: list[ParseProblem] = []
+        self.requested: set[str] = set()  # module dirs named by the user's paths
+        self.file_modules: set[str] = set()  # module dirs of named files (the pre-commit case)
+        self.config_candidates: set[str] = set()  # possible config files inside the scanned tree
+        self.data_files = data_files or {}  # named data file -> modules that may read it
+        self.reach = reach or root  # how far module calls and file() may reach; see _reach()
 
     def files_of(self, directory: str, excludes: tuple[str, ...]) -> list[str]:
         """A module directory's Terraform files, listed on first ask when the walk did not reach it.
@@ -228,7 +219,7 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
-            found.problems.append(ParseProblem(current, f"cannot read directory: {exc.strerror or exc}"))
+            found.problems.append(unreadable_directory(current, exc))
             continue
         files: list[str] = []
         for entry in entries:
@@ -257,7 +248,15 @@ def _walk(directory: str, found: Discovery, patterns: tuple[str, ...], seen: set
 
 def not_regular(path: str) -> ParseProblem:
     """A named pipe (or socket, or device) named like a Terraform file: said, never opened."""
+    from ddblint.problems import ParseProblem  # a run without problems does not load dataclasses
+
     return ParseProblem(path, "not a regular file (a named pipe, socket or device); not read")
+
+
+def unreadable_directory(directory: str, exc: OSError) -> ParseProblem:
+    from ddblint.problems import ParseProblem
+
+    return ParseProblem(directory, f"cannot read directory: {exc.strerror or exc}")
 
 
 def _add_directory_files(directory: str, found: Discovery, patterns: tuple[str, ...]) -> None:
@@ -274,7 +273,7 @@ def list_module_files(
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
         if problems is not None:
-            problems.append(ParseProblem(directory, f"cannot read directory: {exc.strerror or exc}"))
+            problems.append(unreadable_directory(directory, exc))
         return []
     files = []
     for entry in entries:

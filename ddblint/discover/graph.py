@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ddblint.discover.prefilter import ModuleBytes
+    from ddblint.discover.scan import ModuleBytes
 
 
 def root_modules(candidates: list[str], scanned: dict[str, ModuleBytes]) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ddblint.config.settings import DEFAULT_MAX_BYTES
+from ddblint.config.defaults import DEFAULT_MAX_BYTES
 from ddblint.evaluate.budget import ELEMENT_WEIGHT, Budget, BudgetExceeded
 from ddblint.evaluate.functions import ARGUMENT_ERRORS_ALLOWED, DATA_READERS, EXPANDING, call, failed
 from ddblint.evaluate.values import (

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ddblint.discover.graph import reachable
 
 if TYPE_CHECKING:
-    from ddblint.discover.prefilter import ModuleBytes
+    from ddblint.discover.scan import ModuleBytes
     from ddblint.model.loader import ModuleLoader
     from ddblint.model.module import Module
 

@@ -139,7 +139,8 @@ def parser_tables_path(grammar: str) -> str | None:
     """
     from lark import __version__ as lark_version
 
-    from ddblint.cache.store import LAYOUT, default_directory, digest
+    from ddblint.cache.location import default_directory
+    from ddblint.cache.store import LAYOUT, digest
 
     key = digest(grammar.encode("utf-8"), lark_version.encode(), sys.version.encode())
     directory = os.path.join(default_directory(), LAYOUT, "parser")

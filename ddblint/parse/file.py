@@ -18,8 +18,8 @@ import time
 from collections.abc import Iterator
 from types import FrameType
 
-from ddblint.config.settings import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
-from ddblint.discover.prefilter import read_prefix
+from ddblint.config.defaults import DEFAULT_MAX_BYTES, DEFAULT_TIME_BUDGET
+from ddblint.discover.scan import read_prefix
 from ddblint.parse.comments import directive_comments
 from ddblint.parse.compat import ForeignHcl2Error, hcl2_parser
 from ddblint.parse.depth import room_for_deep_trees

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ddblint.cache.codec import CacheFormatError, decode, encode
 from ddblint.cache.store import Cache
 from ddblint.config.settings import Settings
-from ddblint.discover.prefilter import FileContents
+from ddblint.discover.scan import FileContents
 from ddblint.parse.compat import check_hcl2, hcl2_parser
 from ddblint.parse.file import TimeoutProblem, parse_bytes, read_bytes
 from ddblint.parse.syntax import ParsedFile
