@@ -68,6 +68,8 @@ def test_paths_alone_never_load_typer_and_nothing_relevant_loads_no_later_stage(
     repo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("home-cache"))}  # outside the repository
+    # A config file keeps the fast lane (tests/test_nothing.py) out of the way: the check itself runs.
+    (repo / "pyproject.toml").write_text('[tool.ddblint]\nfail-on = "error"\n')
     modules_loaded_by(["network/main.tf"], repo, env)  # fills the catalog cache
     nothing_relevant = modules_loaded_by(["network/main.tf"], repo, env)
     heavy = {

@@ -8,18 +8,21 @@ A command line of paths alone, the pre-commit hook's, is not handed to Typer:
 with no option there is nothing to parse, so :func:`~ddblint.cli.check.check`
 runs with its own defaults. Importing Typer and its parsing (which converts
 every parameter through pydantic) would cost more than linting a few files.
+Before that, :func:`ddblint.nothing.nothing_to_check` answers the hook's most
+common run, files that have nothing to do with DynamoDB items, without loading
+the checker at all; this module imports little for the same reason.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing: see the module's docstring
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     import typer
 
 SUBCOMMANDS = {"check", "rule", "rules", "config", "migrate", "state"}
@@ -65,6 +68,7 @@ def _with_evaluated_annotations(command: Callable[..., Any]) -> Callable[..., An
     The command's module names ``typer`` only for type checkers, so that it
     loads without Typer; Typer reads the signature and type hints given here.
     """
+    import functools
     import inspect  # only when Typer parses options: the hook's paths-only run skips it
 
     import typer
@@ -122,9 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = None if completing else _paths_only(args)
         if paths is not None:
-            from ddblint.cli.check import check
-
-            code = check(paths=[Path(arg) for arg in paths] or None)
+            code = _check_paths(paths)
         else:
             code = build_app()(args=args, prog_name="ddblint", standalone_mode=False)
     except SystemExit as exc:
@@ -133,6 +135,26 @@ def main(argv: list[str] | None = None) -> int:
         code = _usage_or_internal(exc)
     code = int(code or 0)
     raise SystemExit(code)
+
+
+def _check_paths(paths: list[str]) -> int:
+    """``ddblint PATHS``: the one line of a run with nothing to check when that is proven early, else the check."""
+    from ddblint.nothing import nothing_to_check
+
+    report = nothing_to_check(paths)
+    if report is None:
+        from pathlib import Path
+
+        from ddblint.cli.check import check
+
+        return check(paths=[Path(arg) for arg in paths] or None)
+    try:
+        sys.stdout.write(report)
+    except OSError as exc:
+        from ddblint.cli.errors import cannot_write_report
+
+        return cannot_write_report(None, exc)
+    return 0
 
 
 def _usage_or_internal(exc: Exception) -> int:

@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail, report_internal_error
+from ddblint.cli.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cannot_write_report, fail, report_internal_error
 from ddblint.report import FORMATS
 from ddblint.report.escape import plain
 
@@ -182,7 +182,7 @@ def check(
             options = _options(sarif_category, show_suppressed, color)
             write_report(result, output_format.value, output, options, quiet)
     except OSError as exc:
-        return fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")
+        return cannot_write_report(output, exc)
     return exit_code(result, settings.fail_on, debug)
 
 

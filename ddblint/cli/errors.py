@@ -17,6 +17,11 @@ def fail(message: str) -> int:
     return EXIT_ERROR
 
 
+def cannot_write_report(output: object | None, exc: OSError) -> int:
+    """The report could not be written to ``output`` (None: stdout): exit code 2."""
+    return fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")
+
+
 def report_internal_error(exc: BaseException, debug: bool) -> int:
     sys.stderr.write(
         f"ddblint: internal error: {type(exc).__name__}: {plain(str(exc))}\n"

@@ -17,6 +17,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from ddblint.findings import Finding, Severity
+from ddblint.nothing import nothing_to_check_line
 from ddblint.report import (
     ReportOptions,
     display_path,
@@ -102,10 +103,7 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
     shown = [f for f in result.findings if options.show_suppressed or not f.suppressed]
     if not result.has_items and not shown:
         # One unstyled line, the common pre-commit outcome: not worth loading Rich for.
-        stream.write(
-            f"No aws_dynamodb_table_item in {result.files_seen:,} Terraform files "
-            f"({result.modules_seen:,} modules): nothing to check.\n"
-        )
+        stream.write(nothing_to_check_line(result.files_seen, result.modules_seen))
         return
     if not shown and _unstyled(stream, options):
         stream.write(_no_problems(result) + "\n")  # what Rich would write here, without loading it
