@@ -137,6 +137,8 @@ TRANSFORMED = {
     "a condition": ('var.env == "prod" ? upper("CondSecretOne") : "CondSecretTwo"', ["CondSecretOne", "CondSecretTwo"]),
     "a list element": ('element(["ElemSecretZero", "ElemSecretOne"], 1)', ["ElemSecretZero", "ElemSecretOne"]),
     "format of a template": ('format("%s!", "FmtSecret${"Tail"}9")', ["FmtSecret", "Tail"]),
+    "a short secret cut from a longer literal": ('substr("xhunter22x", 1, 8)', ["xhunter22x"]),
+    "a prefix trimmed off": ('trimprefix("xxHunter2024", "xx")', ["xxHunter2024", "Hunter2024"]),
 }
 
 
@@ -173,3 +175,61 @@ def test_a_line_of_interpolations_nested_too_deep_to_read_is_masked_not_a_crash(
     redact = Redactor.for_secrets(["S3cretPassw0rd-991"])
     deep = "  x = " + '"${' * 5000 + '"S3cret"' + '}"' * 5000
     assert redact(deep) == "  x = " + '"${' * 64 + '"' + MASK
+
+
+FOR_EACH_ITEM = (
+    TABLE_TF
+    + """resource "aws_dynamodb_table_item" "admin" {
+  for_each   = { alpha = "ForEachSecQQ", beta = "ForEachSecQR" }
+  table_name = aws_dynamodb_table.config.name
+  hash_key   = "pk"
+  item = jsonencode({
+    pk       = { S = each.key }
+    password = { S = replace(each.value, "Q", "W") }
+  })
+}
+
+resource "aws_dynamodb_table_item" "keyed" {
+  for_each   = toset(["KeyMsgQQ1", "KeyMsgQQ2"])
+  table_name = aws_dynamodb_table.config.name
+  hash_key   = "pk"
+  item = jsonencode({
+    pk       = { S = "k-${each.key}" }
+    password = { S = replace(each.key, "Q", "W") }
+  })
+}
+"""
+)
+
+
+def test_secrets_made_from_for_each_literals_are_masked_in_frames_and_messages(tmp_path: Path) -> None:
+    """The literal is written in ``for_each``, and DDB024's own message names an instance by its key."""
+    (tmp_path / "main.tf").write_text(FOR_EACH_ITEM)
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert {f.rule_id for f in result.findings} == {"DDB024"}
+    pieces = ["ForEachSec", "KeyMsgQQ"]
+    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
+        assert not [piece for piece in pieces if piece in stream.getvalue()], (format_name, stream.getvalue())
+    assert not [line for line in FOR_EACH_ITEM.splitlines() for piece in pieces if piece in result.redact(line)]
+
+
+def test_a_message_preview_cut_inside_a_secret_shows_none_of_it(tmp_path: Path) -> None:
+    url = "postgres://app:VeryLongUrlPasswordValue1234567@db.internal:5432/app"
+    (tmp_path / "main.tf").write_text(
+        hcl_item(f'"{url}"')["main.tf"].replace("password = { S = ", "conn = ").replace(f'"{url}" }}', f'"{url}"')
+    )
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert "DDB024" in {f.rule_id for f in result.findings}
+    messages = " ".join(f.message + " ".join(f.evidence) for f in result.findings)
+    assert "\u2026" in messages  # a preview was cut
+    assert "VeryLong" not in messages and "UrlPassword" not in messages, messages
+
+
+def test_a_long_secret_does_not_mask_the_short_words_it_happens_to_hold() -> None:
+    body = "\n".join("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" + f"{n:012d}" for n in range(26))
+    key = f"-----BEGIN PRIVATE KEY-----\n{body}\nprivate begin end\n-----END PRIVATE KEY-----"  # 1,700 characters
+    redact = Redactor.for_secrets([key, "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"])
+    assert redact('  kind = { S = "private" } # "begin" "end"') == '  kind = { S = "private" } # "begin" "end"'
+    assert redact('  t = join("", ["tok_", "9f8e7d6c5b4a"])') == '  t = join("", ["****", "****"])'

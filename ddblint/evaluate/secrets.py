@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
-from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string
+from ddblint.masking import MASKED_ANYWHERE
+from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string, referenced_names
 from ddblint.untrusted.safe_regex import compile_re2
 
 if TYPE_CHECKING:
@@ -233,16 +234,40 @@ def item_set_secrets(
         if (secret.path, secret.text) not in seen:
             seen.add((secret.path, secret.text))
             found.append((IN_SOURCE, secret))
-    return tuple((key, _with_sources(secret, item_attribute.expr)) for key, secret in found)
+    for_each = resource.attribute("for_each")
+    instances = for_each.expr if for_each is not None else None
+    return tuple((key, _with_sources(secret, item_attribute.expr, instances)) for key, secret in found)
 
 
-def _with_sources(secret: Secret, item: Expr) -> Secret:
-    """``secret`` with the literals its place in the item expression is written with that do not
-    read as part of it (a literal that does, or holds it, is masked by what it spells)."""
+def _with_sources(secret: Secret, item: Expr, for_each: Expr | None) -> Secret:
+    """``secret`` with the literals it is made from that a report would not mask by what they spell.
+
+    Those are the literals written where the item spells it, and, when that place reads ``each``, the
+    literals of the ``for_each`` expression (``for_each = { admin = "..." }`` with ``replace(each.value,
+    ...)``). A literal that reads as part of the secret is masked by what it spells, and so is one that
+    holds the whole of a secret long enough to be masked wherever it stands.
+    """
     value = secret.text.casefold()
-    literals = (text for text in source_literals(item, secret.path) if text.casefold() not in value)
-    sources = tuple(sorted(text for text in literals if value not in text.casefold()))
+    found = source_literals(item, secret.path)
+    if for_each is not None and _reads_each(item, secret.path):
+        found |= _all_literals(for_each)
+    sources = tuple(sorted(text for text in found if not _masked_as_spelled(text.casefold(), value)))
     return replace(secret, sources=sources) if sources else secret
+
+
+def _masked_as_spelled(literal: str, value: str) -> bool:
+    """Whether a report masks ``literal`` (casefolded) for what it spells of the secret ``value``: it is
+    part of the secret, or holds it long enough to be masked anywhere, or as a whole word."""
+    if literal in value:
+        return True
+    if len(value) >= MASKED_ANYWHERE:
+        return value in literal
+    return re.search(rf"(?<![a-z0-9_]){re.escape(value)}(?![a-z0-9_])", literal) is not None
+
+
+def _reads_each(item: Expr, path: str) -> bool:
+    """Whether the expression that writes the attribute at ``path`` refers to ``each``."""
+    return any("each" in referenced_names(expr) for expr in _written_at(item, path))
 
 
 def source_literals(item: Expr, path: str) -> set[str]:
@@ -251,23 +276,33 @@ def source_literals(item: Expr, path: str) -> set[str]:
     value-preserving calls of the item expression; none when the path leads out of it (a
     reference, a data file) before naming an attribute.
     """
-    steps = [step for step in _PATH_STEP.findall(path) if step]
     found: set[str] = set()
+    for expr in _written_at(item, path):
+        found |= _all_literals(expr)
+    return found
+
+
+def _written_at(item: Expr, path: str) -> list[Expr]:
+    """The expressions that write the attribute at ``path``, followed through the item expression's
+    objects, tuples and value-preserving calls; where a function, a condition or a template builds the
+    value, that expression. None when the path leads out of the item before naming an attribute."""
+    steps = [step for step in _PATH_STEP.findall(path) if step]
+    found: list[Expr] = []
     pending = [(item, 0, 0)]
     while pending:
         expr, taken, depth = pending.pop()
         if depth > MAX_EXPR_DEPTH:
             continue
         if taken == len(steps):
-            found |= _all_literals(expr)
+            found.append(expr)
         elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
             pending.extend((argument, taken, depth + 1) for argument in expr.args)
         elif isinstance(expr, ObjectExpr):
             pending.extend((v, taken + 1, depth + 1) for k, v in expr.elements if literal_string(k) == steps[taken])
         elif isinstance(expr, TupleExpr) and steps[taken].isdigit() and int(steps[taken]) < len(expr.items):
             pending.append((expr.items[int(steps[taken])], taken + 1, depth + 1))
-        elif taken > 0:  # a function, a condition or a template builds the value from here
-            found |= _all_literals(expr)
+        elif taken > 0:
+            found.append(expr)
     return found
 
 

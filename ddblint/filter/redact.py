@@ -29,10 +29,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from ddblint.findings import Finding
+from ddblint.masking import MASKED_ANYWHERE
 
 MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
-MIN_FREE_FORM_CHARS = 12  # shorter forms are masked only where they stand as a whole word
+MIN_FREE_FORM_CHARS = MASKED_ANYWHERE  # shorter forms are masked only where they stand as a whole word
+PIECES_PER_SECRET = 16  # a piece of a secret is at least this part of it: "begin" is not part of a private key
+MIN_CUT_CHARS = 6  # a secret's start this long before a preview's cut is masked
+CUT = "\u2026"  # the ellipsis a message preview ends with
 MIN_FRAGMENT_CHARS = 3  # a literal piece this long that is part of a secret is masked; shorter ones say too little
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{", re.DOTALL)
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "/": "/", '"': '"', "\\": "\\"}
@@ -79,7 +83,24 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return "\n".join(_Line(line, self._is_piece).masked() for line in self._pattern.sub(MASK, text).split("\n"))
+        masked = self._pattern.sub(MASK, text)
+        if CUT in masked:
+            masked = self._cut_short(masked)
+        return "\n".join(_Line(line, self._is_piece).masked() for line in masked.split("\n"))
+
+    def _cut_short(self, text: str) -> str:
+        """Mask a secret's start where a preview cut the text short inside it (``"postgres://app:S3cr…"``)."""
+        out, start = [], 0
+        for cut in (found.start() for found in re.finditer(CUT, text)):
+            before = text[start:cut]
+            folded = before.casefold()
+            longest = 0
+            for secret in self.folded_secrets:
+                longest = max(longest, _cut_prefix(folded, secret))
+            out.append(before[: len(before) - longest] + (MASK if longest else ""))
+            start = cut
+        out.append(text[start:])
+        return "".join(out)
 
     def _is_piece(self, literal: str, quoted: bool) -> bool:
         """Whether source text that stands for literal characters stands for part of a secret, or (quoted)
@@ -89,7 +110,9 @@ class Redactor:
                 continue
             folded = meant.casefold()
             for secret in self.folded_secrets:
-                if folded in secret or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded):
+                # A long secret (a private key, a credentials document) holds many short words by chance.
+                part = len(meant) >= len(secret) // PIECES_PER_SECRET and folded in secret
+                if part or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded):
                     return True
         return False
 
@@ -98,6 +121,19 @@ class Redactor:
         if self._pattern is None:
             return finding
         return replace(finding, message=self(finding.message), evidence=tuple(self(e) for e in finding.evidence))
+
+
+def _cut_prefix(folded: str, secret: str) -> int:
+    """How many characters at the end of ``folded`` begin ``secret`` (at least :data:`MIN_CUT_CHARS`; else 0)."""
+    if len(secret) <= MIN_CUT_CHARS:
+        return 0
+    tail = folded[-(len(secret) - 1) :]
+    at = tail.find(secret[:MIN_CUT_CHARS])
+    while at != -1:
+        if secret.startswith(tail[at:]):
+            return len(tail) - at
+        at = tail.find(secret[:MIN_CUT_CHARS], at + 1)
+    return 0
 
 
 def _alternative(form: str) -> str:
