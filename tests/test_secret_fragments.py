@@ -233,3 +233,34 @@ def test_a_long_secret_does_not_mask_the_short_words_it_happens_to_hold() -> Non
     redact = Redactor.for_secrets([key, "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0"])
     assert redact('  kind = { S = "private" } # "begin" "end"') == '  kind = { S = "private" } # "begin" "end"'
     assert redact('  t = join("", ["tok_", "9f8e7d6c5b4a"])') == '  t = join("", ["****", "****"])'
+
+
+LOCALS_ITEM = (
+    TABLE_TF
+    + """locals {
+  seed     = "LocalSecQQ1"
+  password = replace(local.seed, "Q", "W") # ddblint:ignore DDB001 -- the admin's password is seeded once
+}
+
+resource "aws_dynamodb_table_item" "admin" {
+  table_name = aws_dynamodb_table.config.name
+  hash_key   = "pk"
+  item = jsonencode({
+    pk       = { S = "admin" }
+    password = { S = local.password }
+  })
+}
+"""
+)
+
+
+def test_secrets_made_from_literals_in_locals_are_masked_in_every_frame(tmp_path: Path) -> None:
+    """The unused suppression's frame (DDB090) is the locals line, which the item only names."""
+    (tmp_path / "main.tf").write_text(LOCALS_ITEM)
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert {"DDB024", "DDB090"} <= {f.rule_id for f in result.findings}
+    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
+        assert "LocalSec" not in stream.getvalue(), (format_name, stream.getvalue())
+    assert not [line for line in LOCALS_ITEM.splitlines() if "LocalSec" in result.redact(line)]

@@ -584,7 +584,7 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
             label = f"table {one_line(attribute.source)}" if attribute is not None else "an unnamed table"
         origin = _origin(reference) if table is None else ""
         resolved.append(replace(item_set, table=table, table_label=label, table_origin=origin))
-    return [_with_secrets(s) for s in _merge_instances(resolved)]
+    return [_with_secrets(s, collected.load_module) for s in _merge_instances(resolved)]
 
 
 def _origin(reference: Any) -> str:
@@ -596,8 +596,11 @@ def _origin(reference: Any) -> str:
     return reference.origin
 
 
-def _with_secrets(item_set: ItemSet) -> ItemSet:
-    found = item_set_secrets(item_set.resource, ((i.key, i.value, i.text) for i in item_set.instances))
+def _with_secrets(item_set: ItemSet, load_module: ModuleLoader) -> ItemSet:
+    values = ((i.key, i.value, i.text) for i in item_set.instances)
+    module = load_module(os.path.dirname(item_set.resource.path))
+    local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()} if module else {}
+    found = item_set_secrets(item_set.resource, values, local_exprs)
     return replace(item_set, secrets=found) if found else item_set
 
 

@@ -18,14 +18,25 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
 from ddblint.masking import MASKED_ANYWHERE
-from ddblint.parse.syntax import Call, Expr, Literal, ObjectExpr, Template, TupleExpr, literal_string, referenced_names
+from ddblint.parse.syntax import (
+    Call,
+    Expr,
+    GetAttr,
+    Literal,
+    ObjectExpr,
+    Reference,
+    Template,
+    TupleExpr,
+    literal_string,
+    referenced_names,
+)
 from ddblint.untrusted.safe_regex import compile_re2
 
 if TYPE_CHECKING:
@@ -208,7 +219,9 @@ class Secret:
 
 
 def item_set_secrets(
-    resource: Resource, values: Iterable[tuple[object, object, str | None]]
+    resource: Resource,
+    values: Iterable[tuple[object, object, str | None]],
+    local_exprs: Mapping[str, Expr] | None = None,
 ) -> tuple[tuple[object, Secret], ...]:
     """Every secret of an item set with the instance key it was seen in.
 
@@ -217,6 +230,7 @@ def item_set_secrets(
     evaluated instance shows (because the item as a whole is unknown) come last,
     keyed :data:`IN_SOURCE`. An item written as one literal text that an instance
     was decoded from shows all its secrets in that instance: it is not decoded again.
+    ``local_exprs`` are the module's locals, whose literals a secret may be made from.
     """
     found: list[tuple[object, Secret]] = []
     texts: set[str | None] = set()
@@ -235,22 +249,35 @@ def item_set_secrets(
             seen.add((secret.path, secret.text))
             found.append((IN_SOURCE, secret))
     for_each = resource.attribute("for_each")
-    instances = for_each.expr if for_each is not None else None
-    return tuple((key, _with_sources(secret, item_attribute.expr, instances)) for key, secret in found)
+    where = _Written(item_attribute.expr, for_each.expr if for_each is not None else None, local_exprs or {})
+    return tuple((key, _with_sources(secret, where)) for key, secret in found)
 
 
-def _with_sources(secret: Secret, item: Expr, for_each: Expr | None) -> Secret:
+@dataclass(frozen=True)
+class _Written:
+    """Where an item set's values are written: the item, its ``for_each``, and the module's locals."""
+
+    item: Expr
+    for_each: Expr | None
+    local_exprs: Mapping[str, Expr]
+
+
+def _with_sources(secret: Secret, written: _Written) -> Secret:
     """``secret`` with the literals it is made from that a report would not mask by what they spell.
 
-    Those are the literals written where the item spells it, and, when that place reads ``each``, the
-    literals of the ``for_each`` expression (``for_each = { admin = "..." }`` with ``replace(each.value,
-    ...)``). A literal that reads as part of the secret is masked by what it spells, and so is one that
-    holds the whole of a secret long enough to be masked wherever it stands.
+    Those are the literals written where the item spells it, those of the locals that place reads
+    (``local.password``, and the locals they read), and, when it reads ``each``, those of the ``for_each``
+    expression (``for_each = { admin = "..." }`` with ``replace(each.value, ...)``). A literal that reads
+    as part of the secret is masked by what it spells, and so is one that holds the whole of a secret
+    long enough to be masked wherever it stands.
     """
     value = secret.text.casefold()
-    found = source_literals(item, secret.path)
-    if for_each is not None and _reads_each(item, secret.path):
-        found |= _all_literals(for_each)
+    places = _written_at(written.item, secret.path)
+    found: set[str] = set()
+    for expr in places + _locals_read(places, written.local_exprs):
+        found |= _all_literals(expr)
+    if written.for_each is not None and any("each" in referenced_names(expr) for expr in places):
+        found |= _all_literals(written.for_each)
     sources = tuple(sorted(text for text in found if not _masked_as_spelled(text.casefold(), value)))
     return replace(secret, sources=sources) if sources else secret
 
@@ -265,9 +292,31 @@ def _masked_as_spelled(literal: str, value: str) -> bool:
     return re.search(rf"(?<![a-z0-9_]){re.escape(value)}(?![a-z0-9_])", literal) is not None
 
 
-def _reads_each(item: Expr, path: str) -> bool:
-    """Whether the expression that writes the attribute at ``path`` refers to ``each``."""
-    return any("each" in referenced_names(expr) for expr in _written_at(item, path))
+def _locals_read(exprs: list[Expr], local_exprs: Mapping[str, Expr]) -> list[Expr]:
+    """The expressions of the locals ``exprs`` read, and of the locals those read, each once."""
+    found: dict[str, Expr] = {}
+    pending = list(exprs)
+    while pending and len(found) < MAX_EXPR_DEPTH:
+        for name in _local_names(pending.pop()):
+            if name in local_exprs and name not in found:
+                found[name] = local_exprs[name]
+                pending.append(local_exprs[name])
+    return list(found.values())
+
+
+def _local_names(expr: Expr) -> set[str]:
+    """The names of the locals an expression reads (``local.password``)."""
+    names: set[str] = set()
+    pending: list[object] = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, GetAttr) and isinstance(node.obj, Reference) and node.obj.name == "local":
+            names.add(node.name)
+        elif isinstance(node, tuple):
+            pending.extend(node)
+        elif hasattr(node, "__dataclass_fields__"):
+            pending.extend(getattr(node, name) for name in node.__dataclass_fields__)
+    return names
 
 
 def source_literals(item: Expr, path: str) -> set[str]:
