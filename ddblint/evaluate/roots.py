@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -101,151 +101,205 @@ class _Inputs:
 
 
 def _parts(inputs: _Inputs, facts: RunFacts) -> Iterator[RootPart]:
-    discovery, prefiltered, loader, settings = inputs.discovery, inputs.prefiltered, inputs.loader, inputs.settings
-    cache, progress = inputs.cache, inputs.progress
-    max_bytes = settings.max_file_size
-    budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
-    gateway = FileGateway(discovery.reach, max_bytes, budget)  # tables by output and name: on the run's budget
-    notes: dict[int, list[str]] = {}
-    kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
-    module_facts: dict[str, tuple[tuple[FileNotes, ...], tuple[ParseProblem, ...]]] = {}  # for roots' outcomes
+    yield from _Pass(inputs, facts).parts()
 
-    def noted(module: Module) -> None:  # a relevant module, loaded: what the run keeps of it
-        files = tuple(notes_of(parsed) for parsed in module.files)
-        facts.files.extend(files)
-        facts.problems.extend(module.problems)
-        facts.modules += 1
-        if outcomes is not None:
-            module_facts[module.dir] = (files, tuple(module.problems))
 
-    batches = RootBatches(loader, prefiltered.roots, prefiltered.relevant, prefiltered.scanned, noted)
-    # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
-    open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
-    root_cache = None
-    if cache is not None and prefiltered.roots:
-        from ddblint.cache.roots import RootCache
+class _Pass:
+    """One run of the evaluate stage: what it set up for every root, and what it keeps between them."""
 
-        root_cache = RootCache(cache, discovery.reach, loader, max_bytes, budget, open_roots)
-    outcomes: RootOutcomes | None = None
-    if root_cache is not None and cache is not None and kept is None:  # migrate and tests want every item set
-        from ddblint.cache.outcomes import RootOutcomes
+    def __init__(self, inputs: _Inputs, facts: RunFacts) -> None:
+        self.inputs, self.facts = inputs, facts
+        discovery, prefiltered, settings = inputs.discovery, inputs.prefiltered, inputs.settings
+        self.budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
+        # Tables by output and by name are looked up on the run's budget.
+        self.gateway = FileGateway(discovery.reach, settings.max_file_size, self.budget)
+        self.notes: dict[int, list[str]] = {}
+        self.kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
+        self.tables: list[Table] = []  # every root's, for the tables named by a string
+        self.module_facts: dict[str, tuple[tuple[FileNotes, ...], tuple[ParseProblem, ...]]] = {}  # for outcomes
+        self.batches = RootBatches(
+            inputs.loader, prefiltered.roots, prefiltered.relevant, prefiltered.scanned, self._noted
+        )
+        # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
+        self.open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
+        self.root_cache: RootCache | None = None
+        self.outcomes: RootOutcomes | None = None
+        cache = inputs.cache
+        if cache is not None and prefiltered.roots:
+            from ddblint.cache.roots import RootCache
 
-        outcomes = RootOutcomes(cache, settings, discovery.reach, loader.module_files, prefiltered.contents.peek)
-
-    def analyse_one(module: Module, root: str) -> RootAnalysis:
-        if root_cache is not None:
-            part = root_cache(module, root)
-        else:
-            root_gateway = FileGateway(discovery.reach, max_bytes, budget)  # its own file() reads, the run's budget
-            part = analyse_root(module, root, discovery.reach, loader, root_gateway, root in open_roots)
-        progress.checked(1)
-        return part
-
-    def finished(index: int, root: str, analysis: Analysis, alone: RootAnalysis | None = None) -> RootPart:
-        """The root's part; ``alone``: its analysis, when no other root's tables were attached to it."""
-        attach_tables_by_output(analysis, loader.modules, discovery.reach, gateway)
-        key = root_cache.analysis_keys.get(root) if root_cache is not None else None
-        notes[index] = unsearched_caller_notes(analysis, open_roots, discovery.reach)
-        secrets = [text for item_set in analysis.item_sets for text in item_set.secret_spellings()]
-        facts.secrets.extend(secrets)
-        facts.item_sets += len(analysis.item_sets)
-        if kept is not None:
-            kept[index] = analysis
-        remember = None
-        if root_cache is not None and (outcomes is None or key is None or alone is None):
-            root_cache.settle(root, store=True)  # no outcome for this root: its analysis is what can be reused
-        elif outcomes is not None and root_cache is not None and key is not None and alone is not None:
-            from ddblint.cache.outcomes import ModuleFacts, RootFacts
-
-            inputs = root_cache.inputs.pop(root)
-            modules = [ModuleFacts(d, *module_facts[d]) for d in batches.relevant_reach(index) if d in module_facts]
-            got = RootFacts(
-                tuple(alone.tables),
-                tuple(alone.problems),
-                tuple(modules),
-                tuple(secrets),
-                len(analysis.item_sets),
-                tuple(notes[index]),
+            self.root_cache = RootCache(
+                cache, discovery.reach, inputs.loader, settings.max_file_size, self.budget, self.open_roots
             )
-            remember = functools.partial(_remember, outcomes, root_cache, root, root in open_roots, inputs, got)
-        batches.done(index)
-        return RootPart(index, root, analysis.item_sets, analysis.loads, key, remember=remember)
+            if self.kept is None:  # migrate and tests want every item set: no outcome answers for a root
+                from ddblint.cache.outcomes import RootOutcomes
 
-    def reused(index: int, root: str, outcome: RootOutcome) -> RootPart:
-        """The root's part from an earlier run's outcome: what it gave the run, and its findings."""
-        got = outcome.facts
-        tables.extend(got.tables)
-        facts.problems.extend(got.problems)
-        for module in got.modules:
-            if batches.note(module.directory):
-                facts.files.extend(module.files)
-                facts.problems.extend(module.problems)
-                facts.modules += 1
-        facts.secrets.extend(got.secrets)
-        facts.item_sets += got.item_sets
-        notes[index] = list(got.notes)
-        for path, _ in outcome.inputs.files:
-            prefiltered.contents.take(path)  # no parser will ask for these bytes
-        progress.checked(1)
-        batches.done(index)
-        return RootPart(index, root, [], [], checked=outcome.checked)
+                self.outcomes = RootOutcomes(
+                    cache, settings, discovery.reach, inputs.loader.module_files, prefiltered.contents.peek
+                )
 
-    progress.checking(len(prefiltered.roots))
-    tables: list[Table] = []
-    waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name or by-output pass
-    reusable: dict[int, RootOutcome] = {}
-    if outcomes is not None:
-        for index, root in enumerate(prefiltered.roots):
-            outcome = outcomes.load(root, root in open_roots)
+    def parts(self) -> Iterator[RootPart]:
+        """Each root's part in the run's order; the roots whose tables other roots declare come last."""
+        inputs, facts, batches, budget = self.inputs, self.facts, self.batches, self.budget
+        roots = inputs.prefiltered.roots
+        inputs.progress.checking(len(roots))
+        reusable = self._reusable()
+        elsewhere, sent = self._sent_elsewhere(reusable)
+        batches.answered(set(reusable) | set(sent))
+        waiting: list[tuple[int, str, Analysis]] = []  # roots that need the by-name or by-output pass
+        try:
+            for index, root in enumerate(roots):
+                outcome = reusable.pop(index, None)
+                if outcome is None and elsewhere is not None and index in sent:
+                    outcome = elsewhere.outcome(index)
+                if outcome is not None and budget.affords(outcome.inputs.spent):
+                    budget.charge(outcome.inputs.spent)  # drawn in the roots' order, as if evaluated here
+                    yield self._reused(index, root, outcome)
+                    continue
+                part = analyse_at(index, root, batches.module, self._analyse_one)
+                if part is None:
+                    continue
+                self.tables.extend(part.tables)
+                facts.problems.extend(part.problems)
+                analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
+                if wanted_names(part.item_sets) or wants_table_by_output(part.item_sets):
+                    if inputs.alone_only:
+                        continue  # the run's own process evaluates it with every root's tables
+                    batches.keep(index)
+                    waiting.append((index, root, analysis))
+                else:
+                    yield self._finished(index, root, analysis, part)
+            yield from self._by_name(waiting)
+            self._close_facts()
+        finally:
+            inputs.loader.close()  # no more modules will be asked for: the parser processes stop
+            if elsewhere is not None:
+                elsewhere.close()
+
+    def _reusable(self) -> dict[int, RootOutcome]:
+        """The roots an earlier run's outcome answers, by their place (the budget is charged as they are taken)."""
+        if self.outcomes is None:
+            return {}
+        found = {}
+        for index, root in enumerate(self.inputs.prefiltered.roots):
+            outcome = self.outcomes.load(root, root in self.open_roots)
             if outcome is not None:
-                reusable[index] = outcome
-    elsewhere = inputs.elsewhere if kept is None else None
-    sent = [i for i in range(len(prefiltered.roots)) if i not in reusable]
-    if elsewhere is None or not elsewhere.start(sent):
-        sent, elsewhere = [], None
-    batches.answered(set(reusable) | set(sent))
-    try:
-        for index, root in enumerate(prefiltered.roots):
-            outcome = reusable.pop(index, None)
-            if outcome is None and elsewhere is not None and index in sent:
-                outcome = elsewhere.outcome(index)
-            if outcome is not None and budget.affords(outcome.inputs.spent):
-                budget.charge(outcome.inputs.spent)  # drawn in the roots' order, as if evaluated here
-                yield reused(index, root, outcome)
-                continue
-            part = analyse_at(index, root, batches.module, analyse_one)
-            if part is None:
-                continue
-            tables.extend(part.tables)
-            facts.problems.extend(part.problems)
-            analysis = Analysis(item_sets=part.item_sets, loads=part.loads)
-            if wanted_names(part.item_sets) or wants_table_by_output(part.item_sets):
-                if inputs.alone_only:
-                    continue  # the run's own process evaluates it with every root's tables
-                batches.keep(index)
-                waiting.append((index, root, analysis))
-            else:
-                yield finished(index, root, analysis, part)
+                found[index] = outcome
+        return found
+
+    def _sent_elsewhere(self, reusable: dict[int, RootOutcome]) -> tuple[Elsewhere | None, list[int]]:
+        """The other processes the roots no outcome answers were sent to, if any, and those roots."""
+        elsewhere = self.inputs.elsewhere if self.kept is None else None
+        sent = [i for i in range(len(self.inputs.prefiltered.roots)) if i not in reusable]
+        if elsewhere is None or not elsewhere.start(sent):
+            return None, []
+        return elsewhere, sent
+
+    def _by_name(self, waiting: list[tuple[int, str, Analysis]]) -> Iterator[RootPart]:
+        """The roots whose tables are named by a string or a module output, now that every root's are known."""
+        prefiltered = self.inputs.prefiltered
         wanted = wanted_names(s for _, _, analysis in waiting for s in analysis.item_sets)
-        relevant = prefiltered.relevant  # their tables are in ``tables``
-        found = tables_by_name(wanted, tables, prefiltered.tables, loader.modules, relevant, gateway)
+        relevant = prefiltered.relevant  # their tables are in ``self.tables``
+        loader = self.inputs.loader
+        found = tables_by_name(wanted, self.tables, prefiltered.tables, loader.modules, relevant, self.gateway)
         for index, root, analysis in waiting:
             attach_tables_by_name(analysis, found)
-            yield finished(index, root, analysis)
-        if not inputs.alone_only:  # a worker is asked for single roots, not the run's unreached modules
-            batches.finish()
-        facts.problems = list(dict.fromkeys(discovery.problems + facts.problems))
-        facts.notes = [note for index in sorted(notes) for note in notes[index]]
+            yield self._finished(index, root, analysis)
+
+    def _close_facts(self) -> None:
+        """What the run keeps of every root, complete: problems each once, notes in the roots' order."""
+        facts, kept = self.facts, self.kept
+        if not self.inputs.alone_only:  # a worker is asked for single roots, not the run's unreached modules
+            self.batches.finish()
+        facts.problems = list(dict.fromkeys(self.inputs.discovery.problems + facts.problems))
+        facts.notes = [note for index in sorted(self.notes) for note in self.notes[index]]
         if kept is not None and facts.analysis is not None:
             for index in sorted(kept):
                 facts.analysis.item_sets.extend(kept[index].item_sets)
                 facts.analysis.loads.extend(kept[index].loads)
             facts.analysis.problems = facts.problems
             facts.analysis.notes = facts.notes
-    finally:
-        loader.close()  # no more modules will be asked for: the parser processes stop
-        if elsewhere is not None:
-            elsewhere.close()
+
+    def _noted(self, module: Module) -> None:
+        """A relevant module, loaded: what the run keeps of it."""
+        files = tuple(notes_of(parsed) for parsed in module.files)
+        self.facts.files.extend(files)
+        self.facts.problems.extend(module.problems)
+        self.facts.modules += 1
+        if self.outcomes is not None:
+            self.module_facts[module.dir] = (files, tuple(module.problems))
+
+    def _analyse_one(self, module: Module, root: str) -> RootAnalysis:
+        discovery = self.inputs.discovery
+        if self.root_cache is not None:
+            part = self.root_cache(module, root)
+        else:  # its own file() reads, on the run's budget
+            root_gateway = FileGateway(discovery.reach, self.inputs.settings.max_file_size, self.budget)
+            open_root = root in self.open_roots
+            part = analyse_root(module, root, discovery.reach, self.inputs.loader, root_gateway, open_root)
+        self.inputs.progress.checked(1)
+        return part
+
+    def _finished(self, index: int, root: str, analysis: Analysis, alone: RootAnalysis | None = None) -> RootPart:
+        """The root's part; ``alone``: its analysis, when no other root's tables were attached to it."""
+        reach = self.inputs.discovery.reach
+        attach_tables_by_output(analysis, self.inputs.loader.modules, reach, self.gateway)
+        key = self.root_cache.analysis_keys.get(root) if self.root_cache is not None else None
+        self.notes[index] = unsearched_caller_notes(analysis, self.open_roots, reach)
+        secrets = [text for item_set in analysis.item_sets for text in item_set.secret_spellings()]
+        self.facts.secrets.extend(secrets)
+        self.facts.item_sets += len(analysis.item_sets)
+        if self.kept is not None:
+            self.kept[index] = analysis
+        remember = None
+        if self.root_cache is not None:
+            if self.outcomes is None or key is None or alone is None:
+                self.root_cache.settle(root, store=True)  # no outcome for this root: its analysis can be reused
+            else:
+                remember = self._remembering(index, root, analysis, alone, secrets)
+        self.batches.done(index)
+        return RootPart(index, root, analysis.item_sets, analysis.loads, key, remember=remember)
+
+    def _remembering(
+        self, index: int, root: str, analysis: Analysis, alone: RootAnalysis, secrets: list[str]
+    ) -> Callable[[object | None], None]:
+        """What the check stage calls with the root's findings to store its outcome."""
+        from ddblint.cache.outcomes import ModuleFacts, RootFacts
+
+        assert self.root_cache is not None and self.outcomes is not None
+        inputs = self.root_cache.inputs.pop(root)
+        modules = [
+            ModuleFacts(d, *self.module_facts[d]) for d in self.batches.relevant_reach(index) if d in self.module_facts
+        ]
+        got = RootFacts(
+            tuple(alone.tables),
+            tuple(alone.problems),
+            tuple(modules),
+            tuple(secrets),
+            len(analysis.item_sets),
+            tuple(self.notes[index]),
+        )
+        open_root = root in self.open_roots
+        return functools.partial(_remember, self.outcomes, self.root_cache, root, open_root, inputs, got)
+
+    def _reused(self, index: int, root: str, outcome: RootOutcome) -> RootPart:
+        """The root's part from an outcome (an earlier run's, or a worker's): what it gave the run, and its findings."""
+        facts, got = self.facts, outcome.facts
+        self.tables.extend(got.tables)
+        facts.problems.extend(got.problems)
+        for module in got.modules:
+            if self.batches.note(module.directory):
+                facts.files.extend(module.files)
+                facts.problems.extend(module.problems)
+                facts.modules += 1
+        facts.secrets.extend(got.secrets)
+        facts.item_sets += got.item_sets
+        self.notes[index] = list(got.notes)
+        for path, _ in outcome.inputs.files:
+            self.inputs.prefiltered.contents.take(path)  # no parser will ask for these bytes
+        self.inputs.progress.checked(1)
+        self.batches.done(index)
+        return RootPart(index, root, [], [], checked=outcome.checked)
 
 
 def _remember(
