@@ -47,8 +47,8 @@ _MARSHAL_VERSION = 4
 # subclass defined there. Only these are ever imported by name from an entry.
 ALLOWED_MODULES = frozenset(
     {
+        "ddblint.cache.answers",
         "ddblint.cache.outcomes",
-        "ddblint.cache.roots",
         "ddblint.catalog.entries",
         "ddblint.evaluate.analysis",
         "ddblint.evaluate.budget",

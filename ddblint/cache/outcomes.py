@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ddblint.cache.roots import RootInputs, asks_the_same
+from ddblint.cache.answers import RootInputs, asks_the_same
 from ddblint.cache.store import Cache, settings_material
 from ddblint.evaluate.analysis import Table
 from ddblint.evaluate.budget import Spent

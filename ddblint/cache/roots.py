@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeGuard
 
-from ddblint.cache.store import Cache, digest, key_material
+from ddblint.cache.answers import Question, RootInputs, asks_the_same, summary
+from ddblint.cache.store import Cache, key_material
 from ddblint.evaluate.budget import Budget, Spent
 from ddblint.evaluate.expand import ModuleLoader, RootAnalysis, analyse_root
 from ddblint.evaluate.expressions import FileGateway
@@ -47,21 +48,6 @@ class LoadedModules(Protocol):
     def gets_var_files(self, directory: str) -> bool: ...
 
 
-# (method name, its arguments), and the answer it gave
-Question = tuple[str, tuple[Any, ...]]
-
-
-def _summary(answer: Any) -> Any:
-    """An answer in a form that is cheap to store and compare: file contents by digest."""
-    if isinstance(answer, Unknown):
-        return ("unknown", answer.reason)
-    if isinstance(answer, str) and len(answer) > 256:
-        return ("digest", digest(answer.encode("utf-8", "surrogatepass")))
-    if isinstance(answer, list):
-        return tuple(answer)
-    return answer
-
-
 class RecordingGateway(FileGateway):
     """A :class:`FileGateway` that notes every question and the answer it gave."""
 
@@ -70,7 +56,7 @@ class RecordingGateway(FileGateway):
         self.answers: dict[Question, Any] = {}
 
     def _note(self, question: Question, answer: Any) -> Any:
-        self.answers.setdefault(question, _summary(answer))
+        self.answers.setdefault(question, summary(answer))
         return answer
 
     def resolve(self, path: str, bases: list[str]) -> str | Unknown:
@@ -84,17 +70,6 @@ class RecordingGateway(FileGateway):
 
     def glob(self, real: str, pattern: str) -> list[str] | Unknown:
         return self._note(("glob", (real, pattern)), super().glob(real, pattern))  # type: ignore[no-any-return]
-
-
-def asks_the_same(answers: tuple[tuple[Question, Any], ...], scan_root: str, max_bytes: int) -> bool:
-    gateway = FileGateway(scan_root, max_bytes)
-    for (method, arguments), answer in answers:
-        if method == "resolve":
-            path, bases = arguments
-            arguments = (path, list(bases))
-        if _summary(getattr(gateway, method)(*arguments)) != answer:
-            return False
-    return True
 
 
 class RootCache:
@@ -188,16 +163,6 @@ class RootCache:
 class Reached:
     directories: tuple[str, ...]  # the root's and every local module's it calls, sorted
     files: tuple[str, ...]  # the ``--var-file`` files, then each directory's module files
-
-
-@dataclass(frozen=True)
-class RootInputs:
-    """All a root's analysis was computed from, besides the code: what a warm run checks before reusing its outcome."""
-
-    directories: tuple[str, ...]
-    files: tuple[tuple[str, str], ...]  # (path, content digest)
-    answers: tuple[tuple[Question, Any], ...]  # the disk's answers to the evaluation's questions
-    spent: Spent  # what it drew from the run's budget
 
 
 def _is_entry(value: Any) -> TypeGuard[tuple[tuple[tuple[Question, Any], ...], RootAnalysis, Spent]]:

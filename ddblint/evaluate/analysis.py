@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ddblint.evaluate.secrets import Secret
 from ddblint.evaluate.values import BUDGET_EXCEEDED
 from ddblint.model.file_notes import FileNotes
 from ddblint.model.module import Resource
 from ddblint.problems import ParseProblem
 from ddblint.span import Span
+
+if TYPE_CHECKING:
+    from ddblint.evaluate.secrets import Secret
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,20 +24,19 @@ from typing import TYPE_CHECKING, Protocol
 
 from ddblint.evaluate.analysis import Analysis, RootPart, RunFacts, Table
 from ddblint.evaluate.budget import Budget
-from ddblint.evaluate.expand import UNSEARCHED_CALLER, RootAnalysis, analyse_at, analyse_root
-from ddblint.evaluate.expressions import FileGateway
-from ddblint.evaluate.table_names import attach_tables_by_name, tables_by_name, wanted_names
-from ddblint.evaluate.table_outputs import attach_tables_by_output, wants_table_by_output
 from ddblint.model.batches import RootBatches
 from ddblint.model.file_notes import notes_of
 
 if TYPE_CHECKING:
+    from ddblint.cache.answers import RootInputs
     from ddblint.cache.outcomes import RootFacts, RootOutcome, RootOutcomes
-    from ddblint.cache.roots import RootCache, RootInputs
+    from ddblint.cache.roots import RootCache
     from ddblint.cache.store import Cache
     from ddblint.config.settings import Settings
     from ddblint.discover.files import Discovery
     from ddblint.discover.prefilter import Prefiltered
+    from ddblint.evaluate.expand import RootAnalysis
+    from ddblint.evaluate.expressions import FileGateway
     from ddblint.model.file_notes import FileNotes
     from ddblint.model.loader import ModuleLoader
     from ddblint.model.module import Module
@@ -111,8 +110,7 @@ class _Pass:
         self.inputs, self.facts = inputs, facts
         discovery, prefiltered, settings = inputs.discovery, inputs.prefiltered, inputs.settings
         self.budget = Budget()  # the run's: every root, in the order of prefiltered.roots, draws on it
-        # Tables by output and by name are looked up on the run's budget.
-        self.gateway = FileGateway(discovery.reach, settings.max_file_size, self.budget)
+        self._gateway: FileGateway | None = None
         self.notes: dict[int, list[str]] = {}
         self.kept: dict[int, Analysis] | None = {} if facts.analysis is not None else None
         self.tables: list[Table] = []  # every root's, for the tables named by a string
@@ -122,21 +120,39 @@ class _Pass:
         )
         # Modules named by a file (pre-commit) that no caller above was found for: callers elsewhere may exist.
         self.open_roots = frozenset(r for r in prefiltered.roots if r in discovery.file_modules)
-        self.root_cache: RootCache | None = None
+        self._root_cache: RootCache | None = None
         self.outcomes: RootOutcomes | None = None
         cache = inputs.cache
-        if cache is not None and prefiltered.roots:
+        if cache is not None and prefiltered.roots and self.kept is None:  # migrate wants every item set
+            from ddblint.cache.outcomes import RootOutcomes
+
+            self.outcomes = RootOutcomes(
+                cache, settings, discovery.reach, inputs.loader.module_files, prefiltered.contents.peek
+            )
+
+    @property
+    def root_cache(self) -> RootCache | None:
+        """The cache of roots' analyses, made for the first root evaluated here: a warm run that takes
+        every root's outcome loads nothing of the evaluator."""
+        cache, inputs = self.inputs.cache, self.inputs
+        if self._root_cache is None and cache is not None and inputs.prefiltered.roots:
             from ddblint.cache.roots import RootCache
 
-            self.root_cache = RootCache(
-                cache, discovery.reach, inputs.loader, settings.max_file_size, self.budget, self.open_roots
+            settings = inputs.settings
+            self._root_cache = RootCache(
+                cache, inputs.discovery.reach, inputs.loader, settings.max_file_size, self.budget, self.open_roots
             )
-            if self.kept is None:  # migrate and tests want every item set: no outcome answers for a root
-                from ddblint.cache.outcomes import RootOutcomes
+        return self._root_cache
 
-                self.outcomes = RootOutcomes(
-                    cache, settings, discovery.reach, inputs.loader.module_files, prefiltered.contents.peek
-                )
+    @property
+    def gateway(self) -> FileGateway:
+        """Where tables by output and by name read files: on the run's budget. The evaluator is loaded
+        only for a root evaluated here: a warm run takes every root's outcome without it."""
+        if self._gateway is None:
+            from ddblint.evaluate.expressions import FileGateway
+
+            self._gateway = FileGateway(self.inputs.discovery.reach, self.inputs.settings.max_file_size, self.budget)
+        return self._gateway
 
     def parts(self) -> Iterator[RootPart]:
         """Each root's part in the run's order; the roots whose tables other roots declare come last."""
@@ -156,6 +172,10 @@ class _Pass:
                     budget.charge(outcome.inputs.spent)  # drawn in the roots' order, as if evaluated here
                     yield self._reused(index, root, outcome)
                     continue
+                from ddblint.evaluate.expand import analyse_at
+                from ddblint.evaluate.table_names import wanted_names
+                from ddblint.evaluate.table_outputs import wants_table_by_output
+
                 part = analyse_at(index, root, batches.module, self._analyse_one)
                 if part is None:
                     continue
@@ -197,6 +217,10 @@ class _Pass:
 
     def _by_name(self, waiting: list[tuple[int, str, Analysis]]) -> Iterator[RootPart]:
         """The roots whose tables are named by a string or a module output, now that every root's are known."""
+        if not waiting:
+            return
+        from ddblint.evaluate.table_names import attach_tables_by_name, tables_by_name, wanted_names
+
         prefiltered = self.inputs.prefiltered
         wanted = wanted_names(s for _, _, analysis in waiting for s in analysis.item_sets)
         relevant = prefiltered.relevant  # their tables are in ``self.tables``
@@ -234,6 +258,9 @@ class _Pass:
         if self.root_cache is not None:
             part = self.root_cache(module, root)
         else:  # its own file() reads, on the run's budget
+            from ddblint.evaluate.expand import analyse_root
+            from ddblint.evaluate.expressions import FileGateway
+
             root_gateway = FileGateway(discovery.reach, self.inputs.settings.max_file_size, self.budget)
             open_root = root in self.open_roots
             part = analyse_root(module, root, discovery.reach, self.inputs.loader, root_gateway, open_root)
@@ -242,6 +269,8 @@ class _Pass:
 
     def _finished(self, index: int, root: str, analysis: Analysis, alone: RootAnalysis | None = None) -> RootPart:
         """The root's part; ``alone``: its analysis, when no other root's tables were attached to it."""
+        from ddblint.evaluate.table_outputs import attach_tables_by_output
+
         reach = self.inputs.discovery.reach
         attach_tables_by_output(analysis, self.inputs.loader.modules, reach, self.gateway)
         key = self.root_cache.analysis_keys.get(root) if self.root_cache is not None else None
@@ -322,6 +351,8 @@ def unsearched_caller_notes(analysis: Analysis, open_roots: frozenset[str], scan
     """Item sets whose size only a caller ddblint did not look for could tell (no DDB003 for them)."""
     if not open_roots:
         return []
+    from ddblint.evaluate.expand import UNSEARCHED_CALLER
+
     notes = []
     for item_set in analysis.item_sets:
         if item_set.total.bounded or UNSEARCHED_CALLER not in item_set.total.unknown:
