@@ -80,18 +80,32 @@ def _no_problems(result: Result) -> str:
 
 @dataclass
 class _Sources:
-    """Files read once for all their frames; an unreadable file gives no frame."""
+    """Files read once for all their frames; a file that cannot or may not be read gives no frame.
 
+    Only a regular file is read, without blocking and up to the run's largest
+    file: a named pipe or a device where a ``.tf`` file was expected is a
+    DDB000 finding, and opening it to show that finding's frame would block
+    on the pipe or read ``/dev/zero`` without end.
+    """
+
+    max_bytes: int
     lines: dict[str, list[str]] = field(default_factory=dict)
 
     def __call__(self, path: str) -> list[str]:
         if path not in self.lines:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    self.lines[path] = handle.read(MAX_SOURCE_CHARACTERS).splitlines()
-            except OSError:
-                self.lines[path] = []
+            self.lines[path] = self._read(path)
         return self.lines[path]
+
+    def _read(self, path: str) -> list[str]:
+        from ddblint.untrusted.reading import read_regular
+
+        try:
+            data = read_regular(path, self.max_bytes)
+        except OSError:
+            return []
+        if len(data) > self.max_bytes:
+            return []
+        return data.decode("utf-8", errors="replace")[:MAX_SOURCE_CHARACTERS].splitlines()
 
 
 def _resource_key(finding: Finding) -> tuple[int, int, str]:
@@ -109,7 +123,7 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
         stream.write(_no_problems(result) + "\n")  # what Rich would write here, without loading it
         return
     console = _console(stream, options)
-    sources = _Sources()
+    sources = _Sources(options.max_file_size)
     ordered = sorted(shown, key=lambda f: (f.span.path, _resource_key(f), f.rule_id, f.message))
     for path, in_file in groupby(ordered, key=lambda f: f.span.path):
         console.print(_styled([(plain(display_path(path, options.cwd)), "bold underline")]))
