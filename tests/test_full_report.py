@@ -11,6 +11,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,26 @@ def test_a_pipe_or_device_named_like_a_tf_file_gets_its_finding_but_no_frame(tmp
     assert "DDB025" in good_part and "DDB024" in good_part, out
     assert 'table_name = "services"' in good_part, "the regular file still gets its frame"
     assert SECRET not in out
+
+
+def test_each_source_line_is_redacted_at_most_once_however_many_frames_show_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for count in (10, 80):
+        source = tmp_path / f"items{count}" / "main.tf"
+        source.parent.mkdir()
+        source.write_text(_items(count), encoding="utf-8")
+        result = lint([str(source.parent)], Settings(cache=False))
+        redacted: list[str] = []
+        redactor = result.redact
+
+        def counting(text: str, redactor: Callable[[str], str] = redactor, redacted: list[str] = redacted) -> str:
+            redacted.append(text)
+            return redactor(text)
+
+        monkeypatch.setattr(result, "redact", counting)
+        text = _report(result, 120)
+        assert text.count("DDB025") >= count, "one frame per item"
+        lines = len(source.read_text(encoding="utf-8").splitlines())
+        assert len(redacted) <= lines + 5, f"{len(redacted)} redactions of a {lines}-line file with {count} frames"
+        assert SECRET not in text and SECRET in source.read_text(encoding="utf-8")
