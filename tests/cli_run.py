@@ -9,7 +9,11 @@ from pathlib import Path
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, **(env or {})}
     for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
@@ -22,4 +26,5 @@ def run_cli(
         input=stdin,
         capture_output=True,
         text=True,
+        timeout=timeout,
     )

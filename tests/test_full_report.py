@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from ddblint.report import ReportOptions
 from ddblint.report.frame import fold_source, frame_lines, hanging
 from ddblint.report.full import render
 from ddblint.result import Result
+from tests.cli_run import run_cli
 
 PROJECT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -111,3 +114,70 @@ def test_the_footer_names_a_rule_that_fired_and_how_to_select_it() -> None:
     assert "`ddblint rule DDB001`" in footer and "`--select DDB001`" in footer
     text = _report(_lint("var_no_default"), 160)
     assert "`ddblint rule DDB003`" in text and "--select DDB003" in text and "DDB001`" not in text
+
+
+SECRET = "R3allyS3cretPassw0rd-991"
+CLI_TIMEOUT = 20  # seconds: the report used to block forever on a pipe and read /dev/zero without end
+
+
+def _items(count: int, secret: str = SECRET) -> str:
+    """A table and ``count`` items naming it by a literal (one DDB025 frame each); the first holds ``secret``."""
+    table = 'resource "aws_dynamodb_table" "services" {\n  name     = "services"\n  hash_key = "service"\n}\n'
+    items = [
+        f'resource "aws_dynamodb_table_item" "item{index}" {{\n'
+        '  table_name = "services"\n'
+        "  hash_key   = aws_dynamodb_table.services.hash_key\n"
+        "  item = jsonencode({\n"
+        f'    service = {{ S = "svc{index}" }}\n'
+        + (f'    password = {{ S = "{secret}" }}\n' if index == 0 else "")
+        + "  })\n}\n"
+        for index in range(count)
+    ]
+    return "\n".join([table, *items])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes and /dev/zero are POSIX")
+@pytest.mark.parametrize("kind", ["named pipe", "symlink to /dev/zero"])
+def test_a_pipe_or_device_named_like_a_tf_file_gets_its_finding_but_no_frame(tmp_path: Path, kind: str) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "main.tf").write_text(_items(1), encoding="utf-8")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    if kind == "named pipe":
+        os.mkfifo(bad / "main.tf")
+    else:
+        os.symlink("/dev/zero", bad / "main.tf")
+    completed = run_cli(str(tmp_path), "--no-cache", "--format", "full", env={"COLUMNS": "120"}, timeout=CLI_TIMEOUT)
+    out = completed.stdout
+    bad_part, good_part = out.split("good/main.tf", 1)
+    assert "bad/main.tf" in bad_part and "DDB000" in bad_part, out
+    assert "not a regular file" in bad_part, out
+    assert " | " not in bad_part, "no code frame for a file that is not a regular file"
+    assert "\\x00" not in out and len(out) < 20_000, "nothing of /dev/zero is printed"
+    assert "DDB025" in good_part and "DDB024" in good_part, out
+    assert 'table_name = "services"' in good_part, "the regular file still gets its frame"
+    assert SECRET not in out
+
+
+def test_each_source_line_is_redacted_at_most_once_however_many_frames_show_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for count in (10, 80):
+        source = tmp_path / f"items{count}" / "main.tf"
+        source.parent.mkdir()
+        source.write_text(_items(count), encoding="utf-8")
+        result = lint([str(source.parent)], Settings(cache=False))
+        redacted: list[str] = []
+        redactor = result.redact
+
+        def counting(text: str, redactor: Callable[[str], str] = redactor, redacted: list[str] = redacted) -> str:
+            redacted.append(text)
+            return redactor(text)
+
+        monkeypatch.setattr(result, "redact", counting)
+        text = _report(result, 120)
+        assert text.count("DDB025") >= count, "one frame per item"
+        lines = len(source.read_text(encoding="utf-8").splitlines())
+        assert len(redacted) <= lines + 5, f"{len(redacted)} redactions of a {lines}-line file with {count} frames"
+        assert SECRET not in text and SECRET in source.read_text(encoding="utf-8")

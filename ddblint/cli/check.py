@@ -179,7 +179,7 @@ def check(
 
             render_statistics(result, sys.stdout)
         else:
-            options = _options(sarif_category, show_suppressed, color)
+            options = _options(sarif_category, show_suppressed, color, settings.max_file_size)
             write_report(result, output_format.value, output, options, quiet)
     except OSError as exc:
         return cannot_write_report(output, exc)
@@ -241,10 +241,16 @@ def _lint(targets: list[str], settings: Settings, quiet: bool) -> Result:
         progress.close()
 
 
-def _options(category: str | None, show_suppressed: bool, color: Color) -> ReportOptions:
+def _options(category: str | None, show_suppressed: bool, color: Color, max_file_size: int) -> ReportOptions:
     from ddblint.report import ReportOptions
 
-    return ReportOptions(cwd=os.getcwd(), sarif_category=category, show_suppressed=show_suppressed, color=color.wanted)
+    return ReportOptions(
+        cwd=os.getcwd(),
+        sarif_category=category,
+        show_suppressed=show_suppressed,
+        color=color.wanted,
+        max_file_size=max_file_size,
+    )
 
 
 def write_report(result: Result, format_name: str, output: Path | None, options: ReportOptions, quiet: bool) -> None:

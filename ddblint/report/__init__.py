@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from ddblint.config.defaults import DEFAULT_MAX_BYTES
 from ddblint.findings import Finding, callers_text
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class ReportOptions:
     show_suppressed: bool = False
     sarif_category: str | None = None
     width: int | None = None  # columns of the full report; None: the terminal's, or COLUMNS, or 120
+    max_file_size: int = DEFAULT_MAX_BYTES  # the run's max-file-size: a code frame reads no larger file
 
 
 class Reporter(Protocol):

@@ -10,7 +10,7 @@ result is plain rows; the reporter only styles them.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 FIRST_LINES = 6  # of a block, shown before the frame is cut
@@ -64,15 +64,15 @@ def fold_source(text: str, width: int) -> list[str]:
     return rows
 
 
-def frame_rows(lines: list[str], numbers: list[int], marked: set[int], width: int) -> list[FrameRow]:
-    """Rows for the ``numbers`` (1-based) of ``lines``, each folded to ``width``, with a cut
-    row wherever consecutive numbers skip lines."""
+def frame_rows(text_of: Callable[[int], str], numbers: list[int], marked: set[int], width: int) -> list[FrameRow]:
+    """Rows for the lines ``numbers`` (1-based), their text from ``text_of``, each folded to ``width``,
+    with a cut row wherever consecutive numbers skip lines. Only the lines shown are asked for."""
     rows: list[FrameRow] = []
     previous = 0
     for number in numbers:
         if previous and number > previous + 1:
             rows.append(FrameRow(0, "", cut=number - previous - 1))
-        folded = fold_source(lines[number - 1], width)
+        folded = fold_source(text_of(number), width)
         rows.append(FrameRow(number, folded[0], number in marked))
         rows.extend(FrameRow(0, part) for part in folded[1:])
         previous = number

@@ -79,19 +79,54 @@ def _no_problems(result: Result) -> str:
 
 
 @dataclass
+class _Source:
+    """One file's lines, each redacted the first time a frame shows it.
+
+    A redacted line is kept for the file's later frames: redacting the whole
+    file for every frame made a file of many resources quadratic. The redactor
+    masks line by line, so a line alone redacts as it does within its file.
+    """
+
+    lines: list[str]
+    redact: Callable[[str], str]
+    shown: dict[int, str] = field(default_factory=dict)
+
+    def text(self, number: int) -> str:
+        """Line ``number`` (1-based), redacted and made safe to print."""
+        if number not in self.shown:
+            self.shown[number] = plain(self.redact(self.lines[number - 1]))
+        return self.shown[number]
+
+
+@dataclass
 class _Sources:
-    """Files read once for all their frames; an unreadable file gives no frame."""
+    """Files read once for all their frames; a file that cannot or may not be read gives no frame.
 
-    lines: dict[str, list[str]] = field(default_factory=dict)
+    Only a regular file is read, without blocking and up to the run's largest
+    file: a named pipe or a device where a ``.tf`` file was expected is a
+    DDB000 finding, and opening it to show that finding's frame would block
+    on the pipe or read ``/dev/zero`` without end.
+    """
 
-    def __call__(self, path: str) -> list[str]:
-        if path not in self.lines:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as handle:
-                    self.lines[path] = handle.read(MAX_SOURCE_CHARACTERS).splitlines()
-            except OSError:
-                self.lines[path] = []
-        return self.lines[path]
+    redact: Callable[[str], str]
+    max_bytes: int
+    files: dict[str, _Source] = field(default_factory=dict)
+
+    def __call__(self, path: str) -> _Source:
+        if path not in self.files:
+            self.files[path] = _Source(self._read(path), self.redact)
+        return self.files[path]
+
+    def _read(self, path: str) -> list[str]:
+        from ddblint.untrusted.reading import read_regular
+
+        try:
+            data = read_regular(path, self.max_bytes)
+        except OSError:
+            return []
+        if len(data) > self.max_bytes:
+            return []
+        return data.decode("utf-8", errors="replace")[:MAX_SOURCE_CHARACTERS].splitlines()
 
 
 def _resource_key(finding: Finding) -> tuple[int, int, str]:
@@ -109,12 +144,12 @@ def render(result: Result, stream: TextIO, options: ReportOptions) -> None:
         stream.write(_no_problems(result) + "\n")  # what Rich would write here, without loading it
         return
     console = _console(stream, options)
-    sources = _Sources()
+    sources = _Sources(result.redact, options.max_file_size)
     ordered = sorted(shown, key=lambda f: (f.span.path, _resource_key(f), f.rule_id, f.message))
     for path, in_file in groupby(ordered, key=lambda f: f.span.path):
         console.print(_styled([(plain(display_path(path, options.cwd)), "bold underline")]))
         for _, group in groupby(in_file, key=_resource_key):
-            _resource(console, list(group), sources(path), result, relative_to(options.cwd))
+            _resource(console, list(group), sources(path), relative_to(options.cwd))
     _rules_explained(console, shown)
     _summary(console, shown, result)
 
@@ -128,9 +163,7 @@ def _styled(parts: list[tuple[str, str]]) -> Text:
     return text
 
 
-def _resource(
-    console: Console, findings: list[Finding], lines: list[str], result: Result, shown_path: Callable[[str], str]
-) -> None:
+def _resource(console: Console, findings: list[Finding], source: _Source, shown_path: Callable[[str], str]) -> None:
     from ddblint.report.frame import frame_lines, frame_rows, hanging
 
     first = findings[0]
@@ -139,11 +172,10 @@ def _resource(
         header.append((f"  {plain(first.address)}", "bold"))
     console.print(_styled(header))
     marked = {f.focus_line or f.span.line for f in findings}
-    numbers = frame_lines(first.span.line, first.span.end_line, marked, len(lines))
+    numbers = frame_lines(first.span.line, first.span.end_line, marked, len(source.lines))
     digits = max(3, len(str(numbers[-1]))) if numbers else 3
     prefix = 4 + digits + 3  # "  > " or four spaces, the number, " | "
-    texts = [plain(result.redact(line)) for line in lines]
-    for row in frame_rows(texts, numbers, marked, console.width - prefix):
+    for row in frame_rows(source.text, numbers, marked, console.width - prefix):
         if row.cut:
             left = f"    {'...':>{digits}} |"
             console.print(_styled([(left, "dim"), (f" {row.cut} line{'s' if row.cut != 1 else ''}", "dim")]))
