@@ -69,7 +69,7 @@ class RootWorkers:
         self._task_of: dict[int, Future[Handed]] = {}
         self._outcomes: dict[int, tuple[str, bytes] | None] = {}  # of the tasks already collected
 
-    def start(self, indexes: list[int]) -> bool:
+    def start(self, indexes: list[int], changed: set[int] | None = None) -> bool:
         if self._workers < 2 or len(indexes) < MIN_ROOTS or not sys.platform.startswith("linux"):
             return False
         import multiprocessing
@@ -79,7 +79,7 @@ class RootWorkers:
         self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("fork"))
         for first in range(0, len(indexes), CHUNK_ROOTS):
             chunk = indexes[first : first + CHUNK_ROOTS]
-            task = self._pool.submit(_outcomes_of, chunk)
+            task = self._pool.submit(_outcomes_of, chunk, bool(changed and changed.intersection(chunk)))
             self._task_of.update(dict.fromkeys(chunk, task))
         return True
 
@@ -117,9 +117,9 @@ class RootWorkers:
         _INHERITED = None
 
 
-def _outcomes_of(indexes: list[int]) -> Handed:
+def _outcomes_of(indexes: list[int], parses: bool = True) -> Handed:
     """Worker side: evaluate and check these roots, in order, alone; each one's outcome entry and every
-    entry made (parse results, outcomes)."""
+    entry made (outcomes, and with ``parses`` the parse results)."""
     from ddblint.cache.outcomes import RootOutcomes
     from ddblint.evaluate.roots import evaluate
     from ddblint.model.loader import load
@@ -128,7 +128,7 @@ def _outcomes_of(indexes: list[int]) -> Handed:
 
     run = _INHERITED
     assert run is not None  # forked from RootWorkers.start
-    cache = run.cache.for_worker() if run.cache is not None else Cache.detached()
+    cache = run.cache.for_worker(parses) if run.cache is not None else Cache.detached()
     settings = dataclasses.replace(run.settings, jobs=1)  # no pool inside a worker
     roots = [run.prefiltered.roots[index] for index in indexes]
     prefiltered = dataclasses.replace(run.prefiltered, roots=roots)

@@ -131,3 +131,25 @@ def test_a_few_roots_stay_in_the_run_s_process(tmp_path: Path, taken: list[int])
         (repo / f"env{n}" / "main.tf").write_text(TABLE % {"n": n} + ITEMS % {"n": n, "count": 20})
     assert lint([str(repo)], Settings(cache=False, jobs=2)).findings
     assert not taken
+
+
+def test_a_root_seen_first_stores_its_outcome_and_its_parse_results_once_it_changes(tmp_path: Path) -> None:
+    """Encoding parse results cost a cold run a tenth of its time; only a root that changed needs them."""
+    from ddblint.cache.store import Cache
+    from ddblint.parse.schedule import content_key
+    from tests.cache_entries import stored
+
+    repo = tree(tmp_path / "repo")
+    cache_dir = tmp_path / "cache"
+    main = repo / "env00" / "main.tf"
+
+    def parse_entry_of_main() -> bool:
+        key = content_key(Cache(str(cache_dir)), str(main), main.read_bytes())
+        return key in stored(cache_dir, "parse")
+
+    lint([str(repo)], cached(cache_dir, jobs=2))
+    assert stored(cache_dir, "outcomes") and not parse_entry_of_main()
+    main.write_text(main.read_text().replace("count      = 5", "count      = 40"))
+    changed = lint([str(repo)], cached(cache_dir, jobs=2))
+    assert outcome(changed) == outcome(lint([str(repo)], Settings(cache=False, jobs=1)))
+    assert parse_entry_of_main()

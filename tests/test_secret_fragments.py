@@ -264,3 +264,32 @@ def test_secrets_made_from_literals_in_locals_are_masked_in_every_frame(tmp_path
         get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
         assert "LocalSec" not in stream.getvalue(), (format_name, stream.getvalue())
     assert not [line for line in LOCALS_ITEM.splitlines() if "LocalSec" in result.redact(line)]
+
+
+CONDITIONAL_ITEM = (
+    TABLE_TF
+    + """variable "enabled" {
+  default = true
+}
+
+resource "aws_dynamodb_table_item" "admin" {
+  table_name = aws_dynamodb_table.config.name
+  hash_key   = "pk"
+  item = var.enabled ? jsonencode({
+    pk       = { S = "admin" }
+    password = { S = replace("ItemCondQQ1x", "Q", "W") }
+  }) : try(jsonencode({ pk = { S = "admin" }, password = { S = "TrySecretValue7" } }), "{}")
+}
+"""
+)
+
+
+def test_secrets_in_items_a_condition_or_try_chooses_are_masked(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CONDITIONAL_ITEM)
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert "DDB024" in {f.rule_id for f in result.findings}
+    for format_name in ("full", "concise", "json", "sarif", "github"):
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
+        assert "ItemCondQQ" not in stream.getvalue() and "TrySecret" not in stream.getvalue(), format_name
+    assert not [line for line in CONDITIONAL_ITEM.splitlines() if "ItemCond" in result.redact(line)]

@@ -90,6 +90,8 @@ class RootOutcomes:
         self._max_bytes = settings.max_file_size
         self._list_files = list_files
         self._peek = peek  # bytes the prefilter already read, if any
+        # Roots whose stored outcome no longer holds: they changed since, and may change again.
+        self.stale: set[str] = set()
 
     def key(self, root: str, open_root: bool) -> str:
         """Where the root's outcome is stored, whatever it read: a newer outcome replaces an older one."""
@@ -97,16 +99,19 @@ class RootOutcomes:
         return self._cache.key(b"outcome", where, self._settings_key)
 
     def load(self, root: str, open_root: bool) -> RootOutcome | None:
-        """The root's outcome if everything it read is unchanged; the caller charges the run's budget."""
+        """The root's outcome if everything it read is unchanged; the caller charges the run's budget.
+        A root with an outcome that no longer holds goes into :attr:`stale`."""
         entry = self._cache.load("outcomes", self.key(root, open_root))
         if not isinstance(entry, RootOutcome) or not isinstance(entry.inputs.spent, Spent):
             return None
+        self.stale.add(root)  # until it proves to hold
         if any(tuple(self._list_files(d)) != listed for d, listed in entry.listings):
             return None
         if any(self._digest(path) != digest for path, digest in entry.inputs.files):
             return None
         if not asks_the_same(entry.inputs.answers, self._scan_root, self._max_bytes):
             return None
+        self.stale.discard(root)
         return entry
 
     def store(self, root: str, open_root: bool, inputs: RootInputs, facts: RootFacts, checked: Any) -> None:

@@ -55,8 +55,12 @@ class Evaluation:
 class Elsewhere(Protocol):
     """Roots evaluated and checked in other processes, each handed back as its outcome (see ``ddblint.workers``)."""
 
-    def start(self, indexes: list[int]) -> bool:
-        """Begin on these roots (by their place in the run's order); False if they stay with this process."""
+    def start(self, indexes: list[int], changed: set[int] | None = None) -> bool:
+        """Begin on these roots (by their place in the run's order); False if they stay with this process.
+
+        ``changed``: those whose earlier outcome no longer holds. Only their files' parse results are
+        stored: a root seen for the first time stores its outcome, and its parse results once it changes.
+        """
 
     def outcome(self, index: int) -> RootOutcome | None:
         """The root's outcome once it is done; None when it has none (it is then evaluated here)."""
@@ -210,8 +214,10 @@ class _Pass:
     def _sent_elsewhere(self, reusable: dict[int, RootOutcome]) -> tuple[Elsewhere | None, list[int]]:
         """The other processes the roots no outcome answers were sent to, if any, and those roots."""
         elsewhere = self.inputs.elsewhere if self.kept is None else None
-        sent = [i for i in range(len(self.inputs.prefiltered.roots)) if i not in reusable]
-        if elsewhere is None or not elsewhere.start(sent):
+        roots = self.inputs.prefiltered.roots
+        sent = [i for i in range(len(roots)) if i not in reusable]
+        stale = self.outcomes.stale if self.outcomes is not None else set()
+        if elsewhere is None or not elsewhere.start(sent, {i for i in sent if roots[i] in stale}):
             return None, []
         return elsewhere, sent
 

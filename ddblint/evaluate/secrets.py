@@ -27,6 +27,7 @@ from ddblint.dynamodb.item_leaves import leaves, name_words
 from ddblint.masking import MASKED_ANYWHERE
 from ddblint.parse.syntax import (
     Call,
+    Conditional,
     Expr,
     GetAttr,
     Literal,
@@ -194,6 +195,7 @@ _VALUE_PRESERVING_CALLS = {
     "tostring",
     "concat",
     "coalesce",
+    "try",
     "trimspace",
 }
 
@@ -346,6 +348,8 @@ def _written_at(item: Expr, path: str) -> list[Expr]:
             found.append(expr)
         elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
             pending.extend((argument, taken, depth + 1) for argument in expr.args)
+        elif isinstance(expr, Conditional):  # either branch may write the item
+            pending.extend(((expr.then, taken, depth + 1), (expr.otherwise, taken, depth + 1)))
         elif isinstance(expr, ObjectExpr):
             pending.extend((v, taken + 1, depth + 1) for k, v in expr.elements if literal_string(k) == steps[taken])
         elif isinstance(expr, TupleExpr) and steps[taken].isdigit() and int(steps[taken]) < len(expr.items):
@@ -517,6 +521,9 @@ def _literal_strings(expr: Expr, path: str, name: str, depth: int) -> Iterator[t
     elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
         for argument in expr.args:
             yield from _literal_strings(argument, path, name, depth + 1)
+    elif isinstance(expr, Conditional):
+        yield from _literal_strings(expr.then, path, name, depth + 1)
+        yield from _literal_strings(expr.otherwise, path, name, depth + 1)
 
 
 def _literal_text(expr: Expr) -> str | None:
