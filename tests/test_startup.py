@@ -88,7 +88,26 @@ def test_paths_alone_never_load_typer_and_nothing_relevant_loads_no_later_stage(
     # the module is parsed and checked, by the fast parser alone: Lark loads only for what that leaves
     assert {"ddblint.parse.subset", "ddblint.rules.engine"} <= with_items
     assert "lark" not in with_items and "typer" not in with_items and "yaml" not in with_items
-    assert "typer" in modules_loaded_by(["--format", "concise", "app/main.tf"], repo, env)
+    assert "typer" not in modules_loaded_by(["--format", "concise", "-q", "app/main.tf"], repo, env)
+    assert "typer" in modules_loaded_by(["--fail-on", "error", "app/main.tf"], repo, env)
+
+
+# Command lines of paths and the options check() takes without Typer; ``--color auto`` (the default)
+# sends the same command line through Typer.
+SIMPLE_COMMAND_LINES = [
+    ["--format", "concise", "-q", "app/main.tf"],
+    ["--format=json", "--quiet", "--no-cache", "app"],
+    ["-f", "sarif", "-j", "1", "--show-suppressed", "app", "network"],
+    ["--format", "concise", "--", "app/main.tf"],
+    ["--format", "nope", "app"],  # wrong: Typer says why
+    ["--jobs", "0", "app"],
+    ["--format"],
+]
+
+
+@pytest.mark.parametrize("options", SIMPLE_COMMAND_LINES, ids=lambda o: " ".join(o))
+def test_simple_options_without_typer_give_what_typer_gives(repo: Path, options: list[str]) -> None:
+    assert ddblint(*options, cwd=repo) == ddblint("--color", "auto", *options, cwd=repo)
 
 
 def test_every_check_option_takes_its_value_from_the_command_line_alone() -> None:
