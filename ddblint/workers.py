@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ddblint.cache.codec import CacheFormatError, decode
-from ddblint.cache.outcomes import RootOutcome
 from ddblint.cache.store import Cache
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pool and the outcomes load only for a run with roots to send
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from ddblint.cache.outcomes import RootOutcome
     from ddblint.config.settings import Settings
     from ddblint.discover.files import Discovery
     from ddblint.discover.prefilter import Prefiltered
@@ -73,6 +73,7 @@ class RootWorkers:
         if self._workers < 2 or len(indexes) < MIN_ROOTS or not sys.platform.startswith("linux"):
             return False
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
         global _INHERITED
         _INHERITED = self._run
@@ -90,6 +91,9 @@ class RootWorkers:
         entry = self._outcomes.pop(index, None)
         if entry is None:
             return None
+        from ddblint.cache.codec import CacheFormatError, decode
+        from ddblint.cache.outcomes import RootOutcome
+
         try:
             found = decode(entry[1], entry[0])
         except CacheFormatError:

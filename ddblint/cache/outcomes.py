@@ -30,8 +30,6 @@ from ddblint.cache.store import Cache, settings_material
 from ddblint.evaluate.analysis import Table
 from ddblint.evaluate.budget import Spent
 from ddblint.model.file_notes import FileNotes
-from ddblint.parse.file import read_bytes
-from ddblint.parse.schedule import content_key
 from ddblint.problems import ParseProblem
 
 if TYPE_CHECKING:
@@ -120,6 +118,9 @@ class RootOutcomes:
 
     def _digest(self, path: str) -> str | None:
         """The file's content key now, as the parse cache computes it; None if it cannot be read."""
+        from ddblint.parse.file import read_bytes
+        from ddblint.parse.schedule import content_key
+
         data = self._peek(path)
         if data is None:
             data, _ = read_bytes(path, self._max_bytes)
