@@ -16,6 +16,9 @@ rows add up to the whole run:
 * **model**: grouping parsed files into modules;
 * **evaluate**: evaluating and expanding every root module (finding the
   secrets in items too), tables by name;
+* **root workers**: waiting for the outcomes of the roots evaluated and
+  checked in worker processes (their evaluation, rules and parsing happen
+  there; CPU is this process's alone);
 * **rules**, **filter** (suppressions, baseline), **redact** (masking secrets
   in findings);
 * **cache read** and **cache write** (encoding entries and writing their
@@ -90,12 +93,15 @@ def instrument(clock: StageClock) -> None:
     import ddblint.cache.roots as roots_cache
     import ddblint.cache.store as store
     import ddblint.cli.check as cli_check
-    import ddblint.evaluate.roots as evaluate
+    import ddblint.evaluate.expand as expand
+    import ddblint.evaluate.table_names as table_names
+    import ddblint.evaluate.table_outputs as table_outputs
     import ddblint.filter.apply as apply
     import ddblint.filter.redact as redact
     import ddblint.model.module as module
     import ddblint.parse.schedule as schedule
     import ddblint.rules.engine as engine
+    import ddblint.workers as workers
 
     for owner, attribute, name in (
         (api, "discover", "read"),
@@ -104,10 +110,13 @@ def instrument(clock: StageClock) -> None:
         (schedule.FileParser, "parse", "parse"),
         (module, "build_module", "model"),
         # The evaluate stage hands roots over one at a time inside the check stage: time each root's work.
-        (evaluate, "analyse_root", "evaluate"),
+        # (evaluate/roots imports these when a root is first evaluated: wrapped where they are defined)
+        (expand, "analyse_root", "evaluate"),
         (roots_cache.RootCache, "__call__", "evaluate"),
-        (evaluate, "attach_tables_by_output", "evaluate"),
-        (evaluate, "tables_by_name", "evaluate"),
+        (table_outputs, "attach_tables_by_output", "evaluate"),
+        (table_names, "tables_by_name", "evaluate"),
+        # Roots evaluated and checked in worker processes: the wait for their outcomes.
+        (workers.RootWorkers, "outcome", "root workers"),
         (engine, "check", "rules"),
         (apply, "filter_findings", "filter"),
         (redact.Redactor, "finding", "redact"),
