@@ -66,7 +66,7 @@ def test_cold_and_warm_cache_find_what_no_cache_finds(
 def test_a_copy_of_the_repo_reuses_the_cache_and_finds_the_same(
     repo: GeneratedRepo, uncached: Result, tmp_path: Path
 ) -> None:
-    """Entries are keyed by content, so a second checkout starts warm, and paths are its own."""
+    """A second checkout reuses the entries keyed by content, and the paths in its findings are its own."""
     settings = Settings(cache=True, cache_dir=str(tmp_path / "cache"))
     lint([str(repo.root)], settings)
     copy = tmp_path / "checkout"
