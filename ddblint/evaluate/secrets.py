@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
-from ddblint.masking import MASKED_ANYWHERE
+from ddblint.evaluate.masking import MASKED_ANYWHERE
 from ddblint.parse.syntax import (
     Call,
     Conditional,

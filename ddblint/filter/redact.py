@@ -28,8 +28,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from ddblint.evaluate.masking import MASKED_ANYWHERE
 from ddblint.findings import Finding
-from ddblint.masking import MASKED_ANYWHERE
 
 MASK = "****"
 MIN_FORM_CHARS = 4  # shorter pieces are too common to mask without mangling the text
