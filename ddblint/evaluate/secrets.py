@@ -36,6 +36,7 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
     literal_string,
+    nodes,
     referenced_names,
 )
 from ddblint.untrusted.safe_regex import compile_re2
@@ -308,17 +309,11 @@ def _locals_read(exprs: list[Expr], local_exprs: Mapping[str, Expr]) -> list[Exp
 
 def _local_names(expr: Expr) -> set[str]:
     """The names of the locals an expression reads (``local.password``)."""
-    names: set[str] = set()
-    pending: list[object] = [expr]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, GetAttr) and isinstance(node.obj, Reference) and node.obj.name == "local":
-            names.add(node.name)
-        elif isinstance(node, tuple):
-            pending.extend(node)
-        elif hasattr(node, "__dataclass_fields__"):
-            pending.extend(getattr(node, name) for name in node.__dataclass_fields__)
-    return names
+    return {
+        node.name
+        for node in nodes(expr)
+        if isinstance(node, GetAttr) and isinstance(node.obj, Reference) and node.obj.name == "local"
+    }
 
 
 def source_literals(item: Expr, path: str) -> set[str]:
@@ -370,25 +365,14 @@ def _all_literals(expr: Expr) -> set[str]:
     """Every literal string in ``expr`` (a string literal, a template's text), at any depth, long
     enough to give something away; names (``var.env``, ``replace``) are code, not literals."""
     found: set[str] = set()
-    pending: list[object] = [expr]
-    while pending:
-        node = pending.pop()
+    for node in nodes(expr):
         if isinstance(node, Literal):
             texts: tuple[object, ...] = (node.value,)
         elif isinstance(node, Template):
-            texts = node.parts
+            texts = node.parts  # the interpolated parts are nodes of their own
         else:
-            texts = ()
-            if isinstance(node, tuple):
-                pending.extend(node)
-            elif hasattr(node, "__dataclass_fields__"):
-                children = (getattr(node, name) for name in node.__dataclass_fields__)
-                pending.extend(child for child in children if not isinstance(child, str))
-        for text in texts:
-            if not isinstance(text, str):
-                pending.append(text)
-            elif _gives_away(text):
-                found.add(text)
+            continue
+        found.update(text for text in texts if isinstance(text, str) and _gives_away(text))
     return found
 
 

@@ -9,6 +9,7 @@ sources, ``lifecycle``, the secret finder) look at their literal parts.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ddblint.problems import ParseProblem
@@ -149,19 +150,22 @@ Expr = (
 )
 
 
-def referenced_names(expr: Expr) -> set[str]:
-    """Every bare name an expression refers to (``var``, ``each``, ``local``, a for-expression's variable...)."""
-    names: set[str] = set()
+def nodes(expr: Expr) -> Iterator[object]:
+    """Every syntax node in ``expr``, itself included, at any depth; walked without recursion, so no
+    expression is too deep for it."""
     pending: list[object] = [expr]
     while pending:
         node = pending.pop()
-        if isinstance(node, Reference):
-            names.add(node.name)
-        elif isinstance(node, tuple):
+        if isinstance(node, tuple):
             pending.extend(node)
         elif hasattr(node, "__dataclass_fields__"):
+            yield node
             pending.extend(getattr(node, name) for name in node.__dataclass_fields__)
-    return names
+
+
+def referenced_names(expr: Expr) -> set[str]:
+    """Every bare name an expression refers to (``var``, ``each``, ``local``, a for-expression's variable...)."""
+    return {node.name for node in nodes(expr) if isinstance(node, Reference)}
 
 
 def literal_string(expr: Expr) -> str | None:
