@@ -20,6 +20,7 @@ import pytest
 
 from ddblint.nothing import nothing_to_check
 from tests.conftest import FIXTURES
+from tests.test_startup import modules_loaded_by
 
 IRRELEVANT = 'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
 ITEM = (FIXTURES / "count_50" / "main.tf").read_text()
@@ -175,17 +176,6 @@ def test_a_cache_inside_the_repository_is_told_by_the_full_run(tmp_path: Path, c
     assert (code, out) == (0, "No aws_dynamodb_table_item in 1 Terraform files (1 modules): nothing to check.\n")
     assert "not using the cache" in err
     assert (code, out, err) == ddblint("--format", "full", "network/main.tf", cwd=tmp_path, env=inside)
-
-
-def modules_loaded_by(args: list[str], cwd: Path, env: dict[str, str]) -> set[str]:
-    """The modules a whole ``ddblint`` process imports for ``args``."""
-    script = (
-        "import sys\nfrom ddblint.cli import main\n"
-        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sys.modules), file=sys.stderr)\n"
-    )
-    completed = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env, capture_output=True, text=True)
-    return set(completed.stderr.split())
 
 
 def test_nothing_to_check_loads_neither_the_checker_nor_what_its_value_classes_need(
