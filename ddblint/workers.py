@@ -77,7 +77,8 @@ class RootWorkers:
 
         global _INHERITED
         _INHERITED = self._run
-        self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("fork"))
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(self._workers, mp_context=context, initializer=_leave_interrupts_to_the_run)
         for first in range(0, len(indexes), CHUNK_ROOTS):
             chunk = indexes[first : first + CHUNK_ROOTS]
             task = self._pool.submit(_outcomes_of, chunk, bool(changed and changed.intersection(chunk)))
@@ -116,9 +117,16 @@ class RootWorkers:
         if self._pool is not None:
             for task in self._task_of.values():
                 task.cancel()
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)  # after Ctrl-C: the tasks not started are dropped
             self._pool = None
         _INHERITED = None
+
+
+def _leave_interrupts_to_the_run() -> None:
+    """A worker ignores Ctrl-C: the run's process stops the pool, without a traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _outcomes_of(indexes: list[int], parses: bool = True) -> Handed:

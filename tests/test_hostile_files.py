@@ -148,10 +148,54 @@ def test_a_bom_is_accepted_the_same_in_config_and_baseline(tmp_path: Path, capsy
     assert code == 0, err  # fail-on: error was read, so the warning does not fail the run
 
 
-def test_an_empty_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [[""], ["-q", ""], ["--no-cache", ""], ["--show-suppressed", ".", ""], ["--format=json", ""], [".", "--", ""]],
+    ids=lambda argv: " ".join(map(repr, argv)),
+)
+def test_an_empty_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """After a flag or ``--`` an empty argument is a path too, not an option's value."""
     with pytest.raises(SystemExit) as stopped:
-        main([""])
+        main(argv)
     assert stopped.value.code == 2 and "empty path" in capsys.readouterr().err
+
+
+def test_an_empty_option_value_is_left_to_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli([str(module(tmp_path, {"main.tf": TABLE})), "--cache-dir", ""], capsys)
+    assert "empty path" not in err, err
+
+
+def test_the_flags_the_empty_path_check_knows_are_check_s_own() -> None:
+    import inspect
+
+    import typer
+
+    from ddblint.cli import CHECK_FLAGS
+    from ddblint.cli import check as check_command
+
+    signature = inspect.signature(check_command.check, eval_str=True, locals={"typer": typer})
+    flags = set()
+    for parameter in signature.parameters.values():
+        if parameter.default is False:
+            (info,) = [m for m in getattr(parameter.annotation, "__metadata__", ()) if hasattr(m, "param_decls")]
+            flags |= {d for d in info.param_decls if d.startswith("-")} | (
+                {info.default} if isinstance(info.default, str) and info.default.startswith("-") else set()
+            )
+    assert flags == CHECK_FLAGS
+
+
+def test_ctrl_c_ends_the_run_with_130_and_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ddblint.cli as cli_module
+
+    def interrupted(paths: list[str]) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "_check_paths", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        main(["."])
+    assert stopped.value.code == 130 and "Traceback" not in capsys.readouterr().err
 
 
 def test_a_hostile_file_ddblint_cannot_handle_names_the_file_and_why(

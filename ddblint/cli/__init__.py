@@ -103,6 +103,10 @@ def _paths_only(args: list[str]) -> list[str] | None:
     return None if any(arg.startswith("-") for arg in args[1:]) else args[1:]
 
 
+# The options of ``check`` that take no value (tests/test_startup.py keeps this in step with its signature).
+CHECK_FLAGS = frozenset(
+    {"--no-cache", "--quiet", "-q", "--show-suppressed", "--debug", "--isolated", "--show-settings", "--statistics"}
+)
 # Options of ``check`` a command line may use without Typer: the CI and benchmark forms
 # (``ddblint . --format sarif -o out.sarif --quiet``). Flags, then options with a value.
 _SIMPLE_FLAGS = {"--quiet": "quiet", "-q": "quiet", "--no-cache": "no_cache", "--show-suppressed": "show_suppressed"}
@@ -157,8 +161,18 @@ def _simple_value(name: str, value: str) -> object | None:
 
 
 def _empty_path_given(args: list[str]) -> bool:
-    """``ddblint ""``: a path argument that is empty (the path type would read it as ``.``, the whole tree)."""
-    return any(arg == "" and not args[index].startswith("-") for index, arg in enumerate(args[1:]))
+    """``ddblint ""``: a path argument that is empty (the path type would read it as ``.``, the whole tree).
+
+    An empty argument is a path unless it is an option's value: after ``--``, or after a flag
+    (``-q ""``), it is a path too.
+    """
+    for index, arg in enumerate(args[1:]):
+        before = args[index]
+        if before == "--":
+            return "" in args[index + 1 :]
+        if arg == "" and (not before.startswith("-") or before in CHECK_FLAGS or "=" in before):
+            return True
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             code = build_app()(args=args, prog_name="ddblint", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
+    except KeyboardInterrupt:  # Ctrl-C: the shell's code for it, and no traceback
+        code = 130
     except Exception as exc:  # noqa: BLE001 - click's usage errors and anything unforeseen
         code = _usage_or_internal(exc)
     code = int(code or 0)
