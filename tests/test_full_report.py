@@ -11,13 +11,14 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
+from ddblint.filter.redact import Redactor
 from ddblint.report import ReportOptions
 from ddblint.report.frame import fold_source, frame_lines, hanging
 from ddblint.report.full import render
@@ -163,19 +164,21 @@ def test_a_pipe_or_device_named_like_a_tf_file_gets_its_finding_but_no_frame(tmp
 def test_each_source_line_is_redacted_at_most_once_however_many_frames_show_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    real = Redactor.source_line
     for count in (10, 80):
         source = tmp_path / f"items{count}" / "main.tf"
         source.parent.mkdir()
         source.write_text(_items(count), encoding="utf-8")
         result = lint([str(source.parent)], Settings(cache=False))
-        redacted: list[str] = []
-        redactor = result.redact
+        redacted: list[int] = []
 
-        def counting(text: str, redactor: Callable[[str], str] = redactor, redacted: list[str] = redacted) -> str:
-            redacted.append(text)
-            return redactor(text)
+        def counting(
+            redactor: Redactor, path: str, lines: Sequence[str], number: int, redacted: list[int] = redacted
+        ) -> str:
+            redacted.append(number)
+            return real(redactor, path, lines, number)
 
-        monkeypatch.setattr(result, "redact", counting)
+        monkeypatch.setattr(Redactor, "source_line", counting)
         text = _report(result, 120)
         assert text.count("DDB025") >= count, "one frame per item"
         lines = len(source.read_text(encoding="utf-8").splitlines())

@@ -122,7 +122,7 @@ def test_the_command_line_exits_cleanly(text: str, report: str) -> None:
 # -- expressions as rich as what a pull request can write ------------------------------------
 # DDBLINT_PROPERTY_EXAMPLES sets how many generated modules test_generated_expressions_*
 # tries (CI keeps the default; a long run: DDBLINT_PROPERTY_EXAMPLES=20000).
-GENERATED_EXAMPLES = int(os.environ.get("DDBLINT_PROPERTY_EXAMPLES", "60"))
+GENERATED_EXAMPLES = int(os.environ.get("DDBLINT_PROPERTY_EXAMPLES", "300"))
 NUMBERS = ["0", "1", "-1", "2.5", "1e400", "-1e400", "9" * 400, "9" * 5000, "(1e308 * 10)", "(1e400 - 1e400)"]
 STRINGS = [
     '""',

@@ -54,7 +54,7 @@ def test_code_frames_mask_every_literal_piece_of_a_flagged_secret(tmp_path: Path
     assert 'password  = { S = "${var.env}****" }' in frame.getvalue()
     source_line = ASSEMBLED.splitlines()[21]  # the frame may cut it; the reporters mask every line alike
     assert result.redact(source_line) == '    aws_key   = { S = format("%s%s", "****", "****") }'
-    assert 'pk        = { S = "admin" }' in frame.getvalue()
+    assert 'pk        = { S = "****" }' in frame.getvalue(), "the item's every literal is masked by position"
 
 
 def test_messages_mask_every_literal_piece_of_a_flagged_secret() -> None:
@@ -122,7 +122,7 @@ def test_secrets_spelled_with_escapes_are_masked_in_every_report(tmp_path: Path,
         assert SECRET not in shown
     frame = io.StringIO()
     get_reporter("full")(result, frame, ReportOptions(cwd=str(tmp_path)))
-    assert "admin" in frame.getvalue()  # the rest of the item is shown
+    assert '"admin"' in frame.getvalue()  # the resource's own line is no place of the item: its label is shown
     lines = [line for text in files.values() for line in text.splitlines()]  # a frame may cut any; all are masked
     assert not [(piece, line) for line in lines for piece in pieces if piece in result.redact(line)]
     assert sum(MASK in result.redact(line) for line in lines) >= 1
@@ -293,3 +293,220 @@ def test_secrets_in_items_a_condition_or_try_chooses_are_masked(tmp_path: Path) 
         get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
         assert "ItemCondQQ" not in stream.getvalue() and "TrySecret" not in stream.getvalue(), format_name
     assert not [line for line in CONDITIONAL_ITEM.splitlines() if "ItemCond" in result.redact(line)]
+
+
+def _item_resource(item: str, for_each: str = "") -> str:
+    """The table and one item resource writing ``item`` (and ``for_each``, when given)."""
+    each = f"  for_each   = {for_each}\n" if for_each else ""
+    return (
+        TABLE_TF
+        + 'resource "aws_dynamodb_table_item" "admin" {\n'
+        + each
+        + "  table_name = aws_dynamodb_table.config.name\n"
+        f'  hash_key   = "pk"\n  item = {item}\n}}\n'
+    )
+
+
+def _shown_everywhere(repo: Path, cache: Path) -> dict[str, tuple[list[str], str]]:
+    """Each run's rule ids and every report format's output, without a cache, cold and warm."""
+    cached = Settings(cache_dir=str(cache))
+    shown: dict[str, tuple[list[str], str]] = {}
+    for settings, run in ((Settings(cache=False), "no cache"), (cached, "cold"), (cached, "warm")):
+        result = lint([str(repo)], settings)
+        outputs = []
+        for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+            stream = io.StringIO()
+            get_reporter(format_name)(result, stream, ReportOptions(cwd=str(repo)))
+            outputs.append(stream.getvalue())
+        shown[run] = (sorted({f.rule_id for f in result.findings}), "\n".join(outputs))
+    return shown
+
+
+# Items a transform wraps whole, and secrets in pieces too short to spell anything: no literal reads as
+# part of the secret, so the literals are masked by where they stand, in the places that write the item.
+BY_POSITION = {
+    "a for-expression item": (
+        _item_resource(
+            'jsonencode({ for k, v in { pk = "admin", password = "ForExprSecQQ9" } :'
+            ' k => { S = replace(v, "Q", "W") } })'
+        ),
+        ["ForExprSecQQ9"],
+    ),
+    "replace over the item's JSON text": (
+        _item_resource(
+            'replace(<<JSON\n{"pk": {"S": "admin"}, "password": {"S": "Hq7__VvPp3Kk"}}\nJSON\n  , "__", "xy")'
+        ),
+        ["Hq7__VvPp3Kk", "VvPp3Kk"],
+    ),
+    "a computed key": (
+        _item_resource(
+            'jsonencode({ pk = { S = "admin" }, (lower("PASSWORD")) = { S = upper("comp8uted_key_val") } })'
+        ),
+        ["comp8uted_key_val"],
+    ),
+    "pieces of two characters": (
+        _item_resource(
+            'jsonencode({ pk = { S = "admin" }, password = { S = "${"Kx"}${"7q"}${"Lp"}${"9w"}${"Zr"}" } })'
+        ),
+        ['"Kx"', '"7q"', '"Lp"', '"9w"', '"Zr"'],
+    ),
+    "pieces of a for_each value": (
+        _item_resource(
+            'jsonencode({ pk = { S = each.key }, password = { S = join("", each.value) } })',
+            for_each='{ admin = ["Q1", "w2", "E3", "r4", "T5y"] }',
+        ),
+        ['"Q1"', '"w2"', '"E3"', '"r4"'],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BY_POSITION))
+def test_secrets_no_literal_spells_are_masked_by_position_in_every_report(tmp_path: Path, case: str) -> None:
+    text, pieces = BY_POSITION[case]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.tf").write_text(text)
+    for run, (rule_ids, shown) in _shown_everywhere(repo, tmp_path / "cache").items():
+        assert rule_ids == ["DDB024"], (run, case)
+        assert not [piece for piece in pieces if piece in shown], (run, shown)
+        assert 'hash_key   = "pk"' in shown and "aws_dynamodb_table.config.name" in shown, "only the item is masked"
+        assert '"S"' in shown or "S =" in shown, "type descriptors and code stay readable"
+
+
+def test_the_places_masked_by_position_are_the_item_and_what_it_reads(tmp_path: Path) -> None:
+    """The item attribute, the for_each it reads, and its module's locals and variable defaults it reads."""
+    (tmp_path / "main.tf").write_text(
+        _item_resource(
+            'jsonencode({ pk = { S = each.key }, password = { S = "${local.a}${var.b}${each.value}" } })',
+            for_each="{ admin = local.c }",
+        )
+        + 'locals {\n  a = "Zz"\n  c = "Yy"\n  unread = "kept"\n}\nvariable "b" {\n  default = "Xx9"\n}\n'
+        + 'variable "other" {\n  default = "shown"\n}\n'
+    )
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert [f.rule_id for f in result.findings] == ["DDB024"]
+    lines = (tmp_path / "main.tf").read_text().splitlines()
+    masked = [result.redact.source_line(str(tmp_path / "main.tf"), lines, n) for n in range(1, len(lines) + 1)]
+    assert not [line for line in masked if any(piece in line for piece in ('"Zz"', '"Yy"', '"Xx9"'))], masked
+    assert '  unread = "kept"' in masked and '  default = "shown"' in masked
+    assert "  table_name = aws_dynamodb_table.config.name" in masked
+
+
+# Secrets DDB024 used to miss, which another rule's message or frame then printed.
+MISSED = {
+    "an item a variable without a default makes unknown": (
+        'variable "x" {}\n' + _item_resource('jsonencode({ pk = { S = var.x }, password = { S = "UnkVarSecret7" } })'),
+        "password.S",
+        "UnkVarSecret7",
+    ),
+    "a heredoc item with timestamp() in it": (
+        _item_resource('<<JSON\n{"pk": {"S": "${timestamp()}"}, "password": {"S": "HeredocTs9Sec"}}\nJSON'),
+        "password.S",
+        "HeredocTs9Sec",
+    ),
+    "strrev": (
+        _item_resource('jsonencode({ pk = { S = "a" }, password = { S = strrev("veRtS3cret1") } })'),
+        "password.S",
+        "veRtS3cret1",
+    ),
+    "chomp": (
+        _item_resource('jsonencode({ pk = { S = "a" }, token = { S = chomp("Ch0mpT0ken\\n") } })'),
+        "token.S",
+        "Ch0mpT0ken",
+    ),
+    "title": (
+        _item_resource('jsonencode({ pk = { S = "a" }, secret = { S = title("t1tlesecret") } })'),
+        "secret.S",
+        "t1tlesecret",
+    ),
+    "templatestring": (
+        _item_resource('jsonencode({ pk = { S = "a" }, password = { S = templatestring("Tmpl8Sec", {}) } })'),
+        "password.S",
+        "Tmpl8Sec",
+    ),
+    "yamlencode": (
+        _item_resource('jsonencode({ pk = { S = "a" }, api_key = { S = yamlencode("Yaml3ncKey") } })'),
+        "api_key.S",
+        "Yaml3ncKey",
+    ),
+    "a wrong descriptor": (
+        _item_resource('jsonencode({ pk = { S = "a" }, password = { N = "hunter2" } })'),
+        "password.N",
+        "hunter2",
+    ),
+    "plural names": (
+        _item_resource(
+            'jsonencode({ pk = { S = "a" }, api_tokens = { SS = ["Pl0ralTok1"] },'
+            ' passwords = { L = [{ S = "Pl0ralPw2" }] } })'
+        ),
+        "api_tokens.SS[0]",
+        "Pl0ralPw2",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISSED))
+def test_secrets_ddb024_used_to_miss_are_found_and_masked(tmp_path: Path, case: str) -> None:
+    text, path, secret = MISSED[case]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "main.tf").write_text(text)
+    result = lint([str(repo)], Settings(cache=False))
+    flagged = [f for f in result.findings if f.rule_id == "DDB024"]
+    assert flagged and path in flagged[0].evidence, [f.message for f in result.findings]
+    for run, (_, shown) in _shown_everywhere(repo, tmp_path / "cache").items():
+        assert secret not in shown, (run, shown)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'bcrypt("hunter2hunter2")',
+        'md5(var.env == "" ? "hunter2hunter2" : var.env)',
+        '"${var.env}"',
+        'format("%s", var.env)',
+        '"Bearer ${var.env}"',
+        'format("%s/%s", var.env, "database")',
+        'lookup(var.env, "key", "default")',
+    ],
+)
+def test_a_one_way_hash_of_a_literal_or_a_value_with_no_literal_is_no_secret_in_the_item(
+    tmp_path: Path, value: str
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "env" {}\n' + _item_resource(f'jsonencode({{ pk = {{ S = "a" }}, password = {{ S = {value} }} }})')
+    )
+    assert "DDB024" not in {f.rule_id for f in lint([str(tmp_path)], Settings(cache=False)).findings}
+
+
+CALLER_TF = """locals {
+  pieces = ["Q1", "w2", "E3"]
+  unread = "kept"
+}
+
+module "admin" {
+  source   = "./mod"
+  for_each = { admin = "r4T5" }
+  password = join("", concat(local.pieces, [each.value]))
+}
+"""
+CALLEE_TF = (
+    'variable "password" {}\n'
+    + TABLE_TF
+    + _item_resource('jsonencode({ pk = { S = "admin" }, password = { S = var.password } })')[len(TABLE_TF) :]
+)
+
+
+def test_secrets_a_module_call_passes_in_are_masked_by_position_up_the_calls(tmp_path: Path) -> None:
+    """The argument that sets the variable, the call's for_each and the caller's locals they read."""
+    repo = tmp_path / "repo"
+    (repo / "mod").mkdir(parents=True)
+    (repo / "main.tf").write_text(CALLER_TF)
+    (repo / "mod" / "main.tf").write_text(CALLEE_TF)
+    for run, (rule_ids, shown) in _shown_everywhere(repo, tmp_path / "cache").items():
+        assert rule_ids == ["DDB024"] and "r4T5" not in shown, run
+    result = lint([str(repo)], Settings(cache=False))
+    lines = CALLER_TF.splitlines()
+    masked = [result.redact.source_line(str(repo / "main.tf"), lines, n) for n in range(1, len(lines) + 1)]
+    assert not [line for line in masked if any(piece in line for piece in ('"Q1"', '"w2"', '"E3"', '"r4T5"'))]
+    assert '  unread = "kept"' in masked and '  source   = "./mod"' in masked

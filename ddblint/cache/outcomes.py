@@ -34,6 +34,7 @@ from ddblint.problems import ParseProblem
 
 if TYPE_CHECKING:
     from ddblint.config.settings import Settings
+    from ddblint.evaluate.masking import Place
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class RootFacts:
     secrets: tuple[str, ...]  # every spelling the report masks
     item_sets: int
     notes: tuple[str, ...]
+    secret_places: tuple[Place, ...] = ()  # where the item sets holding them are written
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ddblint.cli.check import COLOR_HELP, Color, FailOn, OutputFormat, exit_code, write_report
-from ddblint.cli.errors import fail, report_internal_error
+from ddblint.cli.errors import cannot_write_report, fail, report_internal_error
 
 STDIN_LABEL = "<stdin>"
 
@@ -51,6 +51,6 @@ def state(
             with atomic_writer(output) as stream:
                 render_state(usage, limit, stream, color=False)
     except OSError as exc:
-        raise typer.Exit(fail(f"cannot write the report to {output or 'stdout'}: {exc.strerror or exc}")) from None
+        raise typer.Exit(cannot_write_report(output, exc)) from None
     gate = None if fail_on is FailOn.never else Severity.parse(fail_on.value)
     raise typer.Exit(exit_code(result, gate, debug))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ddblint.evaluate.masking import Place
 from ddblint.evaluate.values import BUDGET_EXCEEDED
 from ddblint.model.file_notes import FileNotes
 from ddblint.model.module import Resource
@@ -135,6 +136,7 @@ class ItemSet:
     total: Count = ONE  # items over all module instances: what the table really receives
     # Every secret in the items (instance key, secret), found once: DDB024 reports them, the redactor masks them.
     secrets: tuple[tuple[object, Secret], ...] = ()
+    secret_places: tuple[Place, ...] = ()  # where the set is written, when it holds a secret: masked by position
     root_dir: str = ""  # the root module this set is instantiated from
     callers: tuple[CallSite, ...] = ()  # the module calls from the root to the set, outermost first
     # The item as every instance writes it, when no instance can be listed (``count`` zero or
@@ -236,6 +238,7 @@ class RunFacts:
     modules: int = 0  # relevant modules parsed
     problems: list[ParseProblem] = field(default_factory=list)  # discovery's, the modules', the roots'; each once
     secrets: list[str] = field(default_factory=list)  # the text of every secret found in an item
+    secret_places: list[Place] = field(default_factory=list)  # where the item sets that hold them are written
     item_sets: int = 0
     notes: list[str] = field(default_factory=list)
     analysis: Analysis | None = None

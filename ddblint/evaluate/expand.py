@@ -19,7 +19,7 @@ from typing import Any
 
 from ddblint.evaluate.analysis import ONE, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import STEP_BUDGET, FileGateway, ModuleScope, Trace, evaluate_attribute
-from ddblint.evaluate.secrets import item_set_secrets
+from ddblint.evaluate.secrets import item_set_secrets, written_places
 from ddblint.evaluate.values import (
     ITERATED_ORIGINS,
     EvalError,
@@ -601,7 +601,22 @@ def _with_secrets(item_set: ItemSet, load_module: ModuleLoader) -> ItemSet:
     module = load_module(os.path.dirname(item_set.resource.path))
     local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()} if module else {}
     found = item_set_secrets(item_set.resource, values, local_exprs)
-    return replace(item_set, secrets=found) if found else item_set
+    if not found:
+        return item_set
+    places = written_places(item_set.resource, module, _calls_above(item_set, load_module))
+    return replace(item_set, secrets=found, secret_places=places)
+
+
+def _calls_above(item_set: ItemSet, load_module: ModuleLoader) -> list[tuple[Module, ModuleCall]]:
+    """The module calls that lead from the root to the set, innermost first, each with the module it is in."""
+    found: list[tuple[Module, ModuleCall]] = []
+    for site in reversed(item_set.callers):
+        module = load_module(os.path.dirname(site.span.path))
+        call = next((c for c in module.calls if c.span == site.span), None) if module is not None else None
+        if module is None or call is None:
+            break
+        found.append((module, call))
+    return found
 
 
 def _merge_instances(item_sets: list[ItemSet]) -> list[ItemSet]:

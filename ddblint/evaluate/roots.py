@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ddblint.discover.prefilter import Prefiltered
     from ddblint.evaluate.expand import RootAnalysis
     from ddblint.evaluate.expressions import FileGateway
+    from ddblint.evaluate.masking import Place
     from ddblint.model.file_notes import FileNotes
     from ddblint.model.loader import ModuleLoader
     from ddblint.model.module import Module
@@ -282,7 +283,9 @@ class _Pass:
         key = self.root_cache.analysis_keys.get(root) if self.root_cache is not None else None
         self.notes[index] = unsearched_caller_notes(analysis, self.open_roots, reach)
         secrets = [text for item_set in analysis.item_sets for text in item_set.secret_spellings()]
+        places = [place for item_set in analysis.item_sets for place in item_set.secret_places]
         self.facts.secrets.extend(secrets)
+        self.facts.secret_places.extend(places)
         self.facts.item_sets += len(analysis.item_sets)
         if self.kept is not None:
             self.kept[index] = analysis
@@ -291,12 +294,18 @@ class _Pass:
             if self.outcomes is None or key is None or alone is None:
                 self.root_cache.settle(root, store=True)  # no outcome for this root: its analysis can be reused
             else:
-                remember = self._remembering(index, root, analysis, alone, secrets)
+                remember = self._remembering(index, root, analysis, alone, secrets, places)
         self.batches.done(index)
         return RootPart(index, root, analysis.item_sets, analysis.loads, key, remember=remember)
 
     def _remembering(
-        self, index: int, root: str, analysis: Analysis, alone: RootAnalysis, secrets: list[str]
+        self,
+        index: int,
+        root: str,
+        analysis: Analysis,
+        alone: RootAnalysis,
+        secrets: list[str],
+        places: list[Place],
     ) -> Callable[[object | None], None]:
         """What the check stage calls with the root's findings to store its outcome."""
         from ddblint.cache.outcomes import ModuleFacts, RootFacts
@@ -313,6 +322,7 @@ class _Pass:
             tuple(secrets),
             len(analysis.item_sets),
             tuple(self.notes[index]),
+            tuple(places),
         )
         open_root = root in self.open_roots
         return functools.partial(_remember, self.outcomes, self.root_cache, root, open_root, inputs, got)
@@ -328,6 +338,7 @@ class _Pass:
                 facts.problems.extend(module.problems)
                 facts.modules += 1
         facts.secrets.extend(got.secrets)
+        facts.secret_places.extend(got.secret_places)
         facts.item_sets += got.item_sets
         self.notes[index] = list(got.notes)
         for path, _ in outcome.inputs.files:

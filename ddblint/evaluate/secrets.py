@@ -18,16 +18,17 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import leaves, name_words
-from ddblint.evaluate.masking import MASKED_ANYWHERE
+from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
 from ddblint.parse.syntax import (
     Call,
     Conditional,
+    Directive,
     Expr,
     GetAttr,
     Literal,
@@ -42,7 +43,8 @@ from ddblint.parse.syntax import (
 from ddblint.untrusted.safe_regex import compile_re2
 
 if TYPE_CHECKING:
-    from ddblint.model.module import Resource
+    from ddblint.model.module import Module, ModuleCall, Resource
+    from ddblint.parse.syntax import Attribute
 
 IN_SOURCE = "<source>"  # the key of secrets seen only in the item expression, in no evaluated instance
 
@@ -51,6 +53,7 @@ MIN_ENTROPY_CHARS = 20  # a random token shorter than this is rare, a short word
 MIN_HEX_CHARS = 32  # a 128-bit key written in hex; shorter hex strings are often ids or hashes cut short
 MIN_ENTROPY_BITS = 3.5  # Shannon bits per character; random base64 or hex scores 3.7 and up
 MAX_EXPR_DEPTH = 64
+MIN_PIECE_CHARS = 12  # a piece of a built value this long may be part of a secret without a digit in it
 MIN_SOURCE_CHARS = 3  # a shorter literal beside a secret (``"-"``, ``"%s"``) gives nothing away
 _FORMAT_VERB = re.compile(r"%[-+# 0]*(?:\[\d+\])?\d*(?:\.\d+)?[a-zA-Z%]")  # format()'s %s, %05.2f, %[2]d
 _PATH_STEP = re.compile(r"([^.\[\]]+)")  # ``profile.M.tokens.L[0].S``: profile, M, tokens, L, 0, S
@@ -183,8 +186,6 @@ _REFERENCE_PREFIXES = (
     "http://",
     "https://",
 )
-# Descriptors whose values are never text a secret could be in: ``{ N = "3600" }``.
-_NON_STRING_DESCRIPTORS = {"N", "NS", "B", "BS", "BOOL", "NULL"}
 # Calls whose result still holds their literal arguments as they are; ``bcrypt("...")``
 # and other transforms do not put the literal itself into the item.
 _VALUE_PRESERVING_CALLS = {
@@ -199,6 +200,9 @@ _VALUE_PRESERVING_CALLS = {
     "try",
     "trimspace",
 }
+
+# Calls whose result does not give their argument back: the item holds a hash, not the secret.
+_ONE_WAY_CALLS = {"bcrypt", "md5", "sha1", "sha256", "sha512", "base64sha256", "base64sha512", "uuidv5"}
 
 
 @dataclass(frozen=True)
@@ -237,8 +241,10 @@ def item_set_secrets(
     """
     found: list[tuple[object, Secret]] = []
     texts: set[str | None] = set()
+    decoded: list[object] = []
     for key, value, text in values:
         texts.add(text)
+        decoded.append(value)
         found.extend((key, secret) for secret in find_secrets(value))
     seen = {(secret.path, secret.text) for _, secret in found}
     item_attribute = resource.attribute("item")
@@ -247,7 +253,8 @@ def item_set_secrets(
     written = _literal_text(item_attribute.expr)
     if written is not None and written in texts:
         return tuple(found)
-    for secret in find_literal_secrets(item_attribute.expr):
+    evaluated = any(isinstance(value, dict) for value in decoded)
+    for secret in find_literal_secrets(item_attribute.expr, evaluated):
         if (secret.path, secret.text) not in seen:
             seen.add((secret.path, secret.text))
             found.append((IN_SOURCE, secret))
@@ -300,20 +307,77 @@ def _locals_read(exprs: list[Expr], local_exprs: Mapping[str, Expr]) -> list[Exp
     found: dict[str, Expr] = {}
     pending = list(exprs)
     while pending and len(found) < MAX_EXPR_DEPTH:
-        for name in _local_names(pending.pop()):
+        for name in _names_read(pending.pop(), "local"):
             if name in local_exprs and name not in found:
                 found[name] = local_exprs[name]
                 pending.append(local_exprs[name])
     return list(found.values())
 
 
-def _local_names(expr: Expr) -> set[str]:
-    """The names of the locals an expression reads (``local.password``)."""
+def _names_read(expr: Expr, namespace: str) -> set[str]:
+    """The names an expression reads in ``namespace`` (``local.password``, ``var.env``)."""
     return {
         node.name
         for node in nodes(expr)
-        if isinstance(node, GetAttr) and isinstance(node.obj, Reference) and node.obj.name == "local"
+        if isinstance(node, GetAttr) and isinstance(node.obj, Reference) and node.obj.name == namespace
     }
+
+
+def written_places(
+    resource: Resource, module: Module | None, calls_above: Sequence[tuple[Module, ModuleCall]] = ()
+) -> tuple[Place, ...]:
+    """The lines that write an item set's content, once it holds a secret: a report masks every
+    literal there, so pieces too short or too transformed to be told by what they spell are masked
+    by where they stand.
+
+    They are its ``item`` attribute, the ``for_each`` it reads through ``each``, and the locals and
+    variable defaults of its module that either reads (locals transitively); then, up the module calls
+    that lead to it (innermost first), the arguments that set those variables, with the call's
+    ``for_each`` and the locals and variables of the calling module that they read in turn.
+    """
+    item = resource.attribute("item")
+    if item is None:
+        return ()
+    written = _with_for_each([(resource.path, item)], resource.path, resource.attribute("for_each"))
+    places, names = _what_it_reads(written, module)
+    for calling_module, call in calls_above:
+        given = call.block.attributes
+        arguments = [(call.path, given[name]) for name in sorted(names) if name in given]
+        if not arguments:
+            break
+        arguments = _with_for_each(arguments, call.path, call.block.attributes.get("for_each"))
+        more, names = _what_it_reads(arguments, calling_module)
+        places += more
+    return tuple((path, a.position.line, a.position.end_line) for path, a in places)
+
+
+def _with_for_each(
+    written: list[tuple[str, Attribute]], path: str, for_each: Attribute | None
+) -> list[tuple[str, Attribute]]:
+    """``written``, and the block's ``for_each`` when any of it reads ``each``."""
+    if for_each is not None and any("each" in referenced_names(a.expr) for _, a in written):
+        return [*written, (path, for_each)]
+    return written
+
+
+def _what_it_reads(
+    written: list[tuple[str, Attribute]], module: Module | None
+) -> tuple[list[tuple[str, Attribute]], set[str]]:
+    """``written`` with the locals (transitively) and variable defaults of ``module`` it reads, and the
+    names of the variables read: a caller's arguments set them."""
+    exprs = [attribute.expr for _, attribute in written]
+    if module is None:
+        return written, set().union(*(_names_read(expr, "var") for expr in exprs))
+    local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()}
+    read = _locals_read(exprs, local_exprs)
+    read_ids = {id(expr) for expr in read}
+    found = written + [(path, a) for a, path in module.locals.values() if id(a.expr) in read_ids]
+    names: set[str] = set().union(*(_names_read(expr, "var") for expr in exprs + read))
+    for name in sorted(names):
+        variable = module.variables.get(name)
+        if variable is not None and variable.default is not None:
+            found.append((variable.path, variable.default))
+    return found, names
 
 
 def source_literals(item: Expr, path: str) -> set[str]:
@@ -377,13 +441,15 @@ def _all_literals(expr: Expr) -> set[str]:
 
 
 def find_secrets(item: object) -> list[Secret]:
-    """Secrets among the string values of a decoded item (valid DynamoDB JSON or not)."""
-    return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item) if leaf.kind in ("S", "")))
+    """Secrets among the string values of a decoded item (valid DynamoDB JSON or not), under any
+    descriptor: ``password = { N = "hunter2" }`` is a wrong item, and still a password in state."""
+    return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item)))
 
 
-def find_literal_secrets(expr: Expr) -> list[Secret]:
-    """Secrets among the literal strings written in an ``item`` expression."""
-    return list(_classified(_literal_strings(expr, "", "", 0)))
+def find_literal_secrets(expr: Expr, evaluated: bool = True) -> list[Secret]:
+    """Secrets among the literal strings written in an ``item`` expression; where the item was not
+    ``evaluated``, also among the literal pieces of the values functions and templates build."""
+    return list(_classified(_literal_strings(expr, "", "", 0, pieces=not evaluated)))
 
 
 def _classified(candidates: Iterable[tuple[str, str, object]]) -> Iterator[Secret]:
@@ -441,14 +507,23 @@ def _secret_shape(value: str) -> tuple[str, str] | None:
 
 
 def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
-    """What a secret-like name holds, and where its secret word is; (None, -1) for other names."""
-    for i, pair in enumerate(zip(words, words[1:])):
+    """What a secret-like name holds, and where its secret word is; (None, -1) for other names.
+    A plural holds the same (``api_tokens``, ``passwords``, ``signing_keys``)."""
+    singular = tuple(_singular(word) for word in words)
+    for i, pair in enumerate(zip(words, singular[1:])):
         if pair in _SECRET_PAIRS:
             return _SECRET_PAIRS[pair], i + 1
-    for i, word in enumerate(words):
+    for i, word in enumerate(singular):
         if word in _SECRET_WORDS:
             return _SECRET_WORDS[word], i
     return None, -1
+
+
+def _singular(word: str) -> str:
+    """``tokens`` -> ``token``; a word that is no plural of a secret word as it is."""
+    if word.endswith("s") and word not in _SECRET_WORDS and (word[:-1] in _SECRET_WORDS or word == "keys"):
+        return word[:-1]
+    return word
 
 
 def _is_placeholder(value: str) -> bool:
@@ -482,32 +557,92 @@ def looks_random(value: str) -> bool:
     return bits >= MIN_ENTROPY_BITS
 
 
-def _literal_strings(expr: Expr, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
-    """(path, attribute name, text) of every literal string in an item expression."""
+def _literal_strings(
+    expr: Expr, path: str, name: str, depth: int, pieces: bool
+) -> Iterator[tuple[str, str, object]]:
+    """(path, attribute name, text) of every literal string in an item expression.
+
+    With ``pieces`` (the item could not be evaluated, so nothing else sees its values), a literal
+    under an attribute's name counts wherever it is written: as an argument of any function but a
+    one-way hash (``strrev("...")`` holds the secret as much as its result does) and as the text
+    between a template's interpolations (``"${var.env}-S3cret..."``), when it looks like part of a
+    secret rather than a word or a format (see :func:`_secret_piece`). A template that is JSON
+    text but for its interpolations (a heredoc item with ``${timestamp()}`` in it) is read as JSON
+    with each interpolation standing for an unknown value.
+    """
     if depth > MAX_EXPR_DEPTH:
         return
     text = _literal_text(expr)
+    if text is None and pieces and not name and isinstance(expr, Template):
+        text = _template_json(expr)
     if text is not None:
         if name:
             yield path, name, text
-        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(_json_object(text)) if leaf.kind in ("S", ""))
+        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(_json_object(text)))
     elif isinstance(expr, ObjectExpr):
         for key_expr, value_expr in expr.elements:
             key = literal_string(key_expr)
-            if key is None or key in _NON_STRING_DESCRIPTORS:
+            if key is None:
                 continue
             child_name = name if key in TYPE_DESCRIPTORS else key
             child_path = f"{path}.{key}" if path else key
-            yield from _literal_strings(value_expr, child_path, child_name, depth + 1)
+            yield from _literal_strings(value_expr, child_path, child_name, depth + 1, pieces)
     elif isinstance(expr, TupleExpr):
         for index, element in enumerate(expr.items):
-            yield from _literal_strings(element, f"{path}[{index}]", name, depth + 1)
+            yield from _literal_strings(element, f"{path}[{index}]", name, depth + 1, pieces)
     elif isinstance(expr, Call) and expr.name in _VALUE_PRESERVING_CALLS:
         for argument in expr.args:
-            yield from _literal_strings(argument, path, name, depth + 1)
+            yield from _literal_strings(argument, path, name, depth + 1, pieces)
     elif isinstance(expr, Conditional):
-        yield from _literal_strings(expr.then, path, name, depth + 1)
-        yield from _literal_strings(expr.otherwise, path, name, depth + 1)
+        yield from _literal_strings(expr.then, path, name, depth + 1, pieces)
+        yield from _literal_strings(expr.otherwise, path, name, depth + 1, pieces)
+    elif pieces and name:
+        yield from _pieces_under(expr, path, name, depth)
+
+
+def _pieces_under(expr: Expr, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
+    """The literal pieces of a value written under ``name`` that a function or a template builds."""
+    if isinstance(expr, Template):
+        parts: tuple[str | Expr, ...] = expr.parts
+    elif isinstance(expr, Call) and expr.name not in _ONE_WAY_CALLS:
+        parts = expr.args
+    else:
+        return
+    for part in parts:
+        if isinstance(part, str):
+            if _secret_piece(part):
+                yield path, name, part
+        elif isinstance(part, Literal) and isinstance(part.value, str):
+            if _secret_piece(part.value):
+                yield path, name, part.value
+        elif not isinstance(part, Directive) and depth < MAX_EXPR_DEPTH:
+            yield from _literal_strings(part, path, name, depth + 1, pieces=True)
+
+
+def _secret_piece(text: str) -> bool:
+    """Whether a literal piece of a built value may be part of a secret: not a format string, a
+    word or a phrase (``"Bearer "``, ``"%s/%s"``), but a run without spaces that holds a digit or is
+    long (``"-R3allyS3cret-991"``)."""
+    own = _FORMAT_VERB.sub("", text).strip().strip("-_:/.,;|")
+    return len(own) >= MIN_SECRET_CHARS and not any(char.isspace() for char in own) and (
+        any(char.isdigit() for char in own) or len(own) >= MIN_PIECE_CHARS
+    )
+
+
+def _template_json(template: Template) -> str | None:
+    """A template's text with each interpolation as ``0`` (valid in a JSON string and as a JSON value),
+    when that is a JSON object; else None."""
+    if not any(isinstance(part, str) and "{" in part for part in template.parts[:1]):
+        return None
+    text = "".join(_json_stand_in(part) for part in template.parts)
+    return text if isinstance(_json_object(text), dict) else None
+
+
+def _json_stand_in(part: str | Expr) -> str:
+    """A template part as JSON text: literal text as it is, an interpolation as ``0``, a directive as nothing."""
+    if isinstance(part, str):
+        return part
+    return "" if isinstance(part, Directive) else "0"
 
 
 def _literal_text(expr: Expr) -> str | None:

@@ -87,7 +87,7 @@ def filter_findings(
     only gave them their context.
     """
     marked = _marked(checked.findings, facts.files, settings, today or datetime.date.today())
-    redact = Redactor.for_secrets(facts.secrets)
+    redact = Redactor.for_secrets(facts.secrets, facts.secret_places)
     errors = [replace(e, message=redact(e.message)) for e in checked.errors]
     if settings.baseline:
         marked, stale = _apply_baseline(marked, settings.baseline, settings, _linted(facts.files))

@@ -17,6 +17,14 @@ literal piece of a quoted string, at any depth of interpolation, and each run of
 text between interpolations outside quotes (a heredoc's lines), is decoded
 (escapes, then base64 where it is base64) and masked on its own if what it
 stands for is part of a secret, whatever its case (``lower("S3CRET")``).
+
+Text alone cannot tell every piece: a secret written two characters at a time
+(``"${"ab"}${"cd"}..."``), or a transform over the whole item (``replace()``
+over its JSON text, a for-expression, a computed key) writes literals that
+spell nothing of it. So the places that write a flagged item set (its ``item``
+attribute, the ``for_each``, locals and variable defaults it reads) are masked
+by position as well: on those lines of a code frame every quoted literal with
+a letter or digit in it is masked, and every line of a heredoc's text.
 """
 
 from __future__ import annotations
@@ -25,10 +33,10 @@ import base64
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from ddblint.evaluate.masking import MASKED_ANYWHERE
+from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
 from ddblint.findings import Finding
 
 MASK = "****"
@@ -41,6 +49,7 @@ MIN_FRAGMENT_CHARS = 3  # a literal piece this long that is part of a secret is 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{", re.DOTALL)
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "/": "/", '"': '"', "\\": "\\"}
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)\s*$")
 
 
 def redaction_forms(secret: str) -> set[str]:
@@ -63,22 +72,59 @@ class Redactor:
     # The whole values, casefolded, which literal pieces are looked up in: lower(), upper() and
     # title() change a piece's case, not what it gives away.
     folded_secrets: tuple[str, ...] = ()
+    places: tuple[Place, ...] = ()  # where flagged item sets are written: masked by position in code frames
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _places_in: dict[str, list[tuple[int, int]]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _heredoc_lines: dict[tuple[str, int], frozenset[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
-    def for_secrets(cls, secrets: Iterable[str]) -> Redactor:
+    def for_secrets(cls, secrets: Iterable[str], places: Iterable[Place] = ()) -> Redactor:
         forms: set[str] = set()
         wholes: set[str] = set()
         for secret in secrets:
             forms |= redaction_forms(secret)
             wholes |= {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
         folded = {whole.casefold() for whole in wholes}
-        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(folded)))
+        return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(folded)), tuple(sorted(set(places))))
 
     def __post_init__(self) -> None:
         if self.forms:
             alternatives = "|".join(_alternative(form) for form in self.forms)
             object.__setattr__(self, "_pattern", re.compile(alternatives))
+        for path, first, last in self.places:
+            self._places_in.setdefault(path, []).append((first, last))
+
+    def source_line(self, path: str, lines: Sequence[str], number: int) -> str:
+        """Line ``number`` (1-based) of the file ``path`` whose lines are ``lines``, masked: by what it
+        spells, and, in a place that writes a flagged item set, by position."""
+        text = self(lines[number - 1])
+        for first, last in self._places_in.get(path, ()):
+            if first <= number <= last:
+                in_heredoc = number in self._heredoc_body(path, lines, first, last)
+                return _Line(text, _any_piece if in_heredoc else _quoted_piece).masked()
+        return text
+
+    def _heredoc_body(self, path: str, lines: Sequence[str], first: int, last: int) -> frozenset[int]:
+        """The numbers of the lines between ``first`` and ``last`` that are a heredoc's text."""
+        known = self._heredoc_lines.get((path, first))
+        if known is not None:
+            return known
+        body: set[int] = set()
+        marker = None
+        for number in range(first, min(last, len(lines)) + 1):
+            line = lines[number - 1]
+            if marker is not None:
+                if line.strip() == marker:
+                    marker = None
+                else:
+                    body.add(number)
+            else:
+                opener = _HEREDOC_OPENER.search(line)
+                marker = opener.group(1) if opener else None
+        self._heredoc_lines[(path, first)] = frozenset(body)
+        return self._heredoc_lines[(path, first)]
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
@@ -121,6 +167,23 @@ class Redactor:
         if self._pattern is None:
             return finding
         return replace(finding, message=self(finding.message), evidence=tuple(self(e) for e in finding.evidence))
+
+
+def _gives_something(piece: str) -> bool:
+    """A literal with a letter or digit, other than a type descriptor (``"S"``), which says nothing."""
+    from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
+
+    return any(char.isalnum() for char in piece) and piece.strip() not in TYPE_DESCRIPTORS
+
+
+def _quoted_piece(piece: str, quoted: bool) -> bool:
+    """On a line of code, the quoted literals: what stands outside quotes is code."""
+    return quoted and _gives_something(piece)
+
+
+def _any_piece(piece: str, quoted: bool) -> bool:
+    """On a line of a heredoc's text, every literal, quoted or not."""
+    return _gives_something(piece)
 
 
 def _cut_prefix(folded: str, secret: str) -> int:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ddblint.catalog.entries import RuleDoc
+    from ddblint.filter.redact import Redactor
     from ddblint.result import Result
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
@@ -87,14 +88,15 @@ class _Source:
     masks line by line, so a line alone redacts as it does within its file.
     """
 
+    path: str
     lines: list[str]
-    redact: Callable[[str], str]
+    redact: Redactor
     shown: dict[int, str] = field(default_factory=dict)
 
     def text(self, number: int) -> str:
         """Line ``number`` (1-based), redacted and made safe to print."""
         if number not in self.shown:
-            self.shown[number] = plain(self.redact(self.lines[number - 1]))
+            self.shown[number] = plain(self.redact.source_line(self.path, self.lines, number))
         return self.shown[number]
 
 
@@ -108,13 +110,13 @@ class _Sources:
     on the pipe or read ``/dev/zero`` without end.
     """
 
-    redact: Callable[[str], str]
+    redact: Redactor
     max_bytes: int
     files: dict[str, _Source] = field(default_factory=dict)
 
     def __call__(self, path: str) -> _Source:
         if path not in self.files:
-            self.files[path] = _Source(self._read(path), self.redact)
+            self.files[path] = _Source(path, self._read(path), self.redact)
         return self.files[path]
 
     def _read(self, path: str) -> list[str]:
