@@ -557,9 +557,7 @@ def looks_random(value: str) -> bool:
     return bits >= MIN_ENTROPY_BITS
 
 
-def _literal_strings(
-    expr: Expr, path: str, name: str, depth: int, pieces: bool
-) -> Iterator[tuple[str, str, object]]:
+def _literal_strings(expr: Expr, path: str, name: str, depth: int, pieces: bool) -> Iterator[tuple[str, str, object]]:
     """(path, attribute name, text) of every literal string in an item expression.
 
     With ``pieces`` (the item could not be evaluated, so nothing else sees its values), a literal
@@ -624,8 +622,10 @@ def _secret_piece(text: str) -> bool:
     word or a phrase (``"Bearer "``, ``"%s/%s"``), but a run without spaces that holds a digit or is
     long (``"-R3allyS3cret-991"``)."""
     own = _FORMAT_VERB.sub("", text).strip().strip("-_:/.,;|")
-    return len(own) >= MIN_SECRET_CHARS and not any(char.isspace() for char in own) and (
-        any(char.isdigit() for char in own) or len(own) >= MIN_PIECE_CHARS
+    return (
+        len(own) >= MIN_SECRET_CHARS
+        and not any(char.isspace() for char in own)
+        and (any(char.isdigit() for char in own) or len(own) >= MIN_PIECE_CHARS)
     )
 
 
