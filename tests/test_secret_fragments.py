@@ -374,7 +374,7 @@ def test_secrets_no_literal_spells_are_masked_by_position_in_every_report(tmp_pa
 
 
 def test_the_places_masked_by_position_are_the_item_and_what_it_reads(tmp_path: Path) -> None:
-    """The item attribute, the for_each it reads, and its module's locals and variable defaults it reads."""
+    """The item attribute, the for_each it reads, and its module's locals, variable defaults and tfvars it reads."""
     (tmp_path / "main.tf").write_text(
         _item_resource(
             'jsonencode({ pk = { S = each.key }, password = { S = "${local.a}${var.b}${each.value}" } })',
@@ -389,6 +389,11 @@ def test_the_places_masked_by_position_are_the_item_and_what_it_reads(tmp_path: 
     masked = [result.redact.source_line(str(tmp_path / "main.tf"), lines, n) for n in range(1, len(lines) + 1)]
     assert not [line for line in masked if any(piece in line for piece in ('"Zz"', '"Yy"', '"Xx9"'))], masked
     assert '  unread = "kept"' in masked and '  default = "shown"' in masked
+    tfvars = tmp_path / "terraform.tfvars"
+    tfvars.write_text('b     = "Ww7"\nother = "shown"\n')
+    result = lint([str(tmp_path)], Settings(cache=False))
+    values = tfvars.read_text().splitlines()
+    assert [result.redact.source_line(str(tfvars), values, n) for n in (1, 2)] == ['b     = "****"', 'other = "shown"']
     assert "  table_name = aws_dynamodb_table.config.name" in masked
 
 

@@ -330,10 +330,10 @@ def written_places(
     literal there, so pieces too short or too transformed to be told by what they spell are masked
     by where they stand.
 
-    They are its ``item`` attribute, the ``for_each`` it reads through ``each``, and the locals and
-    variable defaults of its module that either reads (locals transitively); then, up the module calls
-    that lead to it (innermost first), the arguments that set those variables, with the call's
-    ``for_each`` and the locals and variables of the calling module that they read in turn.
+    They are its ``item`` attribute, the ``for_each`` it reads through ``each``, and the locals,
+    variable defaults and ``.tfvars`` values of its module that either reads (locals transitively);
+    then, up the module calls that lead to it (innermost first), the arguments that set those
+    variables, with the call's ``for_each`` and what they read of the calling module in turn.
     """
     item = resource.attribute("item")
     if item is None:
@@ -377,6 +377,9 @@ def _what_it_reads(
         variable = module.variables.get(name)
         if variable is not None and variable.default is not None:
             found.append((variable.path, variable.default))
+    found += [
+        (f.path, f.attributes[name]) for f in module.files if not f.blocks for name in names if name in f.attributes
+    ]
     return found, names
 
 
