@@ -515,3 +515,36 @@ def test_secrets_a_module_call_passes_in_are_masked_by_position_up_the_calls(tmp
     masked = [result.redact.source_line(str(repo / "main.tf"), lines, n) for n in range(1, len(lines) + 1)]
     assert not [line for line in masked if any(piece in line for piece in ('"Q1"', '"w2"', '"E3"', '"r4T5"'))]
     assert '  unread = "kept"' in masked and '  source   = "./mod"' in masked
+
+
+def _many_calls(repo: Path, calls: int) -> None:
+    (repo / "mod").mkdir(parents=True)
+    (repo / "mod" / "main.tf").write_text(CALLEE_TF)
+    (repo / "main.tf").write_text(
+        "".join(f'module "m{n}" {{\n  source   = "./mod"\n  password = "Pw{n}x7Kq2Zr"\n}}\n' for n in range(calls))
+    )
+
+
+def test_finding_the_places_up_thousands_of_module_calls_is_linear_in_the_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: each flagged set's callers are looked up by span, not searched for."""
+    from ddblint.model import module as model
+
+    counted: list[int] = []
+    real = model.span_of
+
+    def counting(path: str, block: object) -> object:
+        counted.append(1)
+        return real(path, block)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "span_of", counting)
+    spans = {}
+    for calls in (100, 400):
+        _many_calls(tmp_path / str(calls), calls)
+        counted.clear()
+        result = lint([str(tmp_path / str(calls))], Settings(cache=False, jobs=1))
+        assert [f.rule_id for f in result.findings] == ["DDB024"]
+        assert len(result.redact.places) == calls + 1  # each call's argument, and the item
+        spans[calls] = len(counted)
+    assert spans[400] <= 5 * spans[100], spans  # linear gives 4 times as many; a search per set 16

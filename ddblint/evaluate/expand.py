@@ -34,6 +34,7 @@ from ddblint.evaluate.values import (
 from ddblint.model.module import ITEM_TYPE, TABLE_TYPE, Module, ModuleCall, Resource, Variable, span_of
 from ddblint.parse.syntax import Attribute, Block, Literal, TupleExpr, literal_string, referenced_names
 from ddblint.problems import ParseProblem
+from ddblint.span import Span
 from ddblint.untrusted import safe_json
 
 # Why a variable of an open root (see analyse_root) is unknown; also how an item set's count says so.
@@ -584,7 +585,8 @@ def _resolve_tables(collected: _Collected) -> list[ItemSet]:
             label = f"table {one_line(attribute.source)}" if attribute is not None else "an unnamed table"
         origin = _origin(reference) if table is None else ""
         resolved.append(replace(item_set, table=table, table_label=label, table_origin=origin))
-    return [_with_secrets(s, collected.load_module) for s in _merge_instances(resolved)]
+    calls = _CallsAt(collected.load_module)
+    return [_with_secrets(s, collected.load_module, calls) for s in _merge_instances(resolved)]
 
 
 def _origin(reference: Any) -> str:
@@ -596,27 +598,39 @@ def _origin(reference: Any) -> str:
     return reference.origin
 
 
-def _with_secrets(item_set: ItemSet, load_module: ModuleLoader) -> ItemSet:
+def _with_secrets(item_set: ItemSet, load_module: ModuleLoader, calls: _CallsAt) -> ItemSet:
     values = ((i.key, i.value, i.text) for i in item_set.instances)
     module = load_module(os.path.dirname(item_set.resource.path))
     local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()} if module else {}
     found = item_set_secrets(item_set.resource, values, local_exprs)
     if not found:
         return item_set
-    places = written_places(item_set.resource, module, _calls_above(item_set, load_module))
+    places = written_places(item_set.resource, module, calls.above(item_set))
     return replace(item_set, secrets=found, secret_places=places)
 
 
-def _calls_above(item_set: ItemSet, load_module: ModuleLoader) -> list[tuple[Module, ModuleCall]]:
-    """The module calls that lead from the root to the set, innermost first, each with the module it is in."""
-    found: list[tuple[Module, ModuleCall]] = []
-    for site in reversed(item_set.callers):
-        module = load_module(os.path.dirname(site.span.path))
-        call = next((c for c in module.calls if c.span == site.span), None) if module is not None else None
-        if module is None or call is None:
-            break
-        found.append((module, call))
-    return found
+class _CallsAt:
+    """The module calls of the modules loaded, by where each is written: an item set knows its callers
+    by their spans, and thousands of calls in one root would make a search per set quadratic."""
+
+    def __init__(self, load_module: ModuleLoader) -> None:
+        self._load_module = load_module
+        self._by_dir: dict[str, tuple[Module, dict[Span, ModuleCall]] | None] = {}
+
+    def above(self, item_set: ItemSet) -> list[tuple[Module, ModuleCall]]:
+        """The module calls that lead from the root to the set, innermost first, each with its module."""
+        found: list[tuple[Module, ModuleCall]] = []
+        for site in reversed(item_set.callers):
+            directory = os.path.dirname(site.span.path)
+            if directory not in self._by_dir:
+                module = self._load_module(directory)
+                self._by_dir[directory] = (module, {c.span: c for c in module.calls}) if module else None
+            indexed = self._by_dir[directory]
+            call = indexed[1].get(site.span) if indexed is not None else None
+            if indexed is None or call is None:
+                break
+            found.append((indexed[0], call))
+        return found
 
 
 def _merge_instances(item_sets: list[ItemSet]) -> list[ItemSet]:
