@@ -147,3 +147,35 @@ def test_a_fan_out_too_costly_to_evaluate_is_unbounded_not_silent(
     assert sorted(found) == ["DDB000", "DDB003"]
     assert "too costly to evaluate" in found["DDB003"]
     assert "too costly to evaluate in this root module" in found["DDB000"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("items.tf", 'resource "aws_dynamodb_table_item" "a" {\n' + HCL_BODY + "  item = jsonencode({})\n}\n"),
+        (
+            "items.tf.json",
+            '{"resource": {"aws_dynamodb_table_item": {"a": {"count": 5000, "item": "{}",\n "item": "{}"}}}}',
+        ),
+    ],
+)
+def test_an_argument_set_twice_is_a_finding_not_the_last_one_kept(tmp_path: Path, name: str, text: str) -> None:
+    """Terraform refuses a block that sets an argument twice; keeping the last would judge another item."""
+    directory = module(tmp_path, {name: text, "main.tf": TABLE + item("seeds", "count = 50")})
+    result = run(directory)
+    [problem] = messages(result, "DDB000")
+    assert problem.startswith('syntax error: the argument "item" is set again here; it was set at line ')
+    assert "DDB001" in {f.rule_id for f in result.findings}, "the other file's findings are still out"
+
+
+def test_a_tf_json_comment_holding_a_key_does_not_move_the_attribute_after_it(tmp_path: Path) -> None:
+    """Positions follow the JSON structure: an "item" inside a "//" comment is not the item attribute."""
+    from ddblint.parse.file import parse_file
+
+    path = tmp_path / "items.tf.json"
+    path.write_text(
+        '{"resource": {"aws_dynamodb_table_item": {"a": {"//": {"item": "see below"},\n'
+        '  "table_name": "t",\n  "item": "{\\"id\\": {\\"S\\": \\"a\\"}}"\n}}}}\n'
+    )
+    [block] = parse_file(str(path)).blocks
+    assert (block.attributes["table_name"].position.line, block.attributes["item"].position.line) == (2, 3)

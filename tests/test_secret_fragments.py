@@ -420,9 +420,9 @@ MISSED = {
         "Ch0mpT0ken",
     ),
     "title": (
-        _item_resource('jsonencode({ pk = { S = "a" }, secret = { S = title("t1tlesecret") } })'),
+        _item_resource('jsonencode({ pk = { S = "a" }, secret = { S = title("t1tleSecRet") } })'),
         "secret.S",
-        "t1tlesecret",
+        "t1tleSecRet",
     ),
     "templatestring": (
         _item_resource('jsonencode({ pk = { S = "a" }, password = { S = templatestring("Tmpl8Sec", {}) } })'),
@@ -438,6 +438,28 @@ MISSED = {
         _item_resource('jsonencode({ pk = { S = "a" }, password = { N = "hunter2" } })'),
         "password.N",
         "hunter2",
+    ),
+    "a function finishing the item's JSON text": (
+        'variable "env" {}\n'
+        + _item_resource(
+            'format("{\\"pk\\": {\\"S\\": \\"%s\\"}, \\"password\\": {\\"S\\": \\"FmtJs0nSecret\\"}}", var.env)'
+        ),
+        "password.S",
+        "FmtJs0nSecret",
+    ),
+    "a heredoc item with directives": (
+        'variable "regions" {}\n'
+        + _item_resource(
+            '<<EOT\n{"pk": {"S": "db"}, "password": {"S": "Dir3ctiveSecret"},\n'
+            ' "regions": {"SS": [%{ for r in var.regions }"${r}",%{ endfor }]}}\nEOT'
+        ),
+        "password.S",
+        "Dir3ctiveSecret",
+    ),
+    "a heredoc item that is not JSON": (
+        _item_resource('<<EOT\n{"pk": {"S": "u1"},\n "password": {"S": "Tra1lingComma"},\n}\nEOT'),
+        "password.S",
+        "Tra1lingComma",
     ),
     "plural names": (
         _item_resource(
@@ -548,3 +570,58 @@ def test_finding_the_places_up_thousands_of_module_calls_is_linear_in_the_calls(
         assert len(result.redact.places) == calls + 1  # each call's argument, and the item
         spans[calls] = len(counted)
     assert spans[400] <= 5 * spans[100], spans  # linear gives 4 times as many; a search per set 16
+
+
+def test_heredoc_lines_are_found_as_the_parser_finds_them() -> None:
+    """A marker in a comment opens nothing; markers may hold dots; a closer has nothing after it."""
+    from ddblint.parse.comments import heredoc_lines
+
+    text = 'a = 1 # <<EOT\nb = <<ABC\nx ${y} z\nEOT\nABC\nc = <<E.T\nsec\nE.T\ne = <<-Y\n  w\nY \n  Y\nz = "<<Q"\n'
+    assert sorted(heredoc_lines(text)) == [3, 4, 7, 10, 11]
+
+
+# Lines the position masking once missed: a form feed ends a line for str.splitlines() but not for
+# the parser, a heredoc marker in a comment, a marker with a dot, a closer with a space after it.
+PIECES_ITEM = 'jsonencode({ pk = { S = "admin" }, password = { S = "${"Kx"}${"7q"}${"Lp"}${"9w"}${"Zr"}" } })'
+HEREDOC_PIECES = 'Kx${""}7q${""}Lp${""}9w${""}Zr'
+MISPLACED = {
+    "a form feed in a comment": "# note\x0c page two\n" + _item_resource(PIECES_ITEM),
+    "a heredoc marker in a comment": _item_resource(
+        f"jsonencode({{ # <<EOT\n    password = {{ S = <<ABC\nEOT\n{HEREDOC_PIECES}\nABC\n  }} }})"
+    ),
+    "a marker with a dot": _item_resource(f"jsonencode({{ password = {{ S = <<E.T\n{HEREDOC_PIECES}\nE.T\n  }} }})"),
+    "a closer with a space after it": _item_resource(
+        f"jsonencode({{ password = {{ S = <<EOT\nEOT \n{HEREDOC_PIECES}\nEOT\n  }} }})"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISPLACED))
+def test_a_secret_in_short_pieces_is_masked_on_the_lines_the_parser_counts(tmp_path: Path, case: str) -> None:
+    (tmp_path / "main.tf").write_text(MISPLACED[case])
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert "DDB024" in {f.rule_id for f in result.findings}, [f.message for f in result.findings]
+    frame = io.StringIO()
+    get_reporter("full")(result, frame, ReportOptions(cwd=str(tmp_path)))
+    lines = MISPLACED[case].split("\n")  # a frame may cut any line; each is masked alike
+    shown = [frame.getvalue()] + [
+        result.redact.source_line(str(tmp_path / "main.tf"), lines, n) for n in range(1, len(lines))
+    ]
+    assert not [text for text in shown for p in ('"Kx"', '"7q"', '"Zr"', "Kx$", "Zr\n") if p in text], shown
+
+
+def test_a_fingerprint_is_hashed_from_masked_text() -> None:
+    """A finding's identity may quote what it found (DDB010's evidence, a parse message); hashed in
+    clear, a report's fingerprint would let anyone test guesses at the secret offline."""
+    from ddblint.findings import Finding, Severity
+    from ddblint.span import Span
+
+    redact = Redactor.for_secrets(["Sw0rdfish-2024"])
+    found = [
+        redact.finding(Finding("DDB010", Severity.ERROR, "m", Span("/r/main.tf"), "a.b", (), f"a.b|{secret}"))
+        for secret in ("Sw0rdfish-2024", "Other-Secret-1")
+    ]
+    assert found[0].identity == "a.b|****" and found[1].identity == "a.b|Other-Secret-1"
+    assert found[0].fingerprint("main.tf") == Finding(
+        "DDB010", Severity.ERROR, "m", Span("/r/main.tf"), "a.b", (), "a.b|****"
+    ).fingerprint("main.tf")

@@ -36,6 +36,14 @@ HEX_KEY = "9c1f5e7a3b8d2f4e6a0c9b7d5e3f1a2c4b6d8e0f2a4c6e8b0d2f4a6c8e0b2d4f"
         ("dsn", "mysql://app:pa55word@db:3306/app", "a password inside a URL"),
         ("signing_hmac", HEX_KEY, "a random-looking key"),
         ("session_seed", "Zx8Qw2Er5Ty7Ui9Op1As3Df", "a random-looking key"),
+        ("api_tokens", "Gg5hHj6kKl7z", "a token"),
+        ("db_pass", "PzPyYngFb51yBM", "a password"),
+        ("creds", "admin/Cc948VGZiHXJnB", "a credential"),
+        ("github", "ghp_" + "EpVZzAQlxJ4SXRVxfCQGgXkH1zxFUbEctT2N", "an issued API token"),
+        ("notes", "xoxb-" + "2048-1024-Zq8rTt4LmW2x", "an issued API token"),
+        ("oauth", "ya29." + "SHCoHPbzRKZuQOBdVti9n4dte2et68", "an issued API token"),
+        ("auth_header", "Bearer WXaSCrUZoL8g5ubbbPIa84yRnBUbHo", "a bearer token"),
+        ("connection_string", "Server=db;User Id=sa;Password=Qv5UTG79BG16Q;", "a password in a connection string"),
     ],
 )
 def test_secrets_are_recognised(name: str, value: str, kind: str) -> None:
@@ -63,6 +71,11 @@ def test_secrets_are_recognised(name: str, value: str, kind: str) -> None:
         ("session_id", "550e8400-e29b-41d4-a716-446655440000"),
         ("signing_key_example", "AKIAIOSFODNN7EXAMPLE"),
         ("homepage", "https://example.com/docs"),
+        ("secrets", "db_password_v2"),  # a plural names secrets unless its values look generated
+        ("api_keys", "key-prod-reader01"),
+        ("boarding_pass", "gate-12"),
+        ("authorization", "Bearer ${TOKEN}"),
+        ("connection_string", "Server=db;Password=changeme;"),
     ],
 )
 def test_placeholders_references_and_settings_are_not_secrets(name: str, value: str) -> None:

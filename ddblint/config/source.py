@@ -174,7 +174,7 @@ def _toml_lines(text: str) -> tuple[dict[Key, int], int]:
     table: Key | None = None
     array_lengths: dict[Key, int] = {}
     header_line = 1
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines end at "\n" only
         header = header_re.match(line)
         if header:
             parts = _toml_key_parts(header.group(2))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
-from ddblint.dynamodb.item_leaves import leaves, name_words
+from ddblint.dynamodb.item_leaves import MAX_LEAVES, leaves, name_words
 from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
 from ddblint.parse.syntax import (
     Call,
@@ -65,6 +65,28 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # Run on RE2: Python's engine retries the scheme from every letter, quadratic on a long value.
 _URL_PASSWORD = r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:(?P<password>[^/\s@]+)@"
+# Tokens a service issues in a shape of its own: GitHub, Slack, Stripe, Google; checked only where
+# one of the prefixes is in the value.
+_TOKEN_PREFIXES = (
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "_live_",
+    "AIza",
+    "ya29.",
+    "hooks.slack",
+)
+_ISSUED_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,}|xox[abeprs]-[A-Za-z0-9-]{10,}"
+    r"|[sr]k_live_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,})"
+    r"|hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"
+)
+_BEARER = re.compile(r"\bBearer\s+([A-Za-z0-9._~+/-]{20,}=*)")
+_CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]+)")
 
 # Words that make an attribute name secret-like on their own, with the noun a message uses.
 _SECRET_WORDS = {
@@ -78,6 +100,8 @@ _SECRET_WORDS = {
     "credential": "a credential",
     "credentials": "a credential",
 }
+# Short words that make a name secret-like when the value also looks generated (``db_pass``).
+_GENERATED_ONLY_WORDS = {"pass": "a password", "creds": "a credential"}
 # Word pairs that do the same (``api_key``, ``privateKey``).
 _SECRET_PAIRS = {
     ("api", "key"): "an API key",
@@ -234,27 +258,25 @@ def item_set_secrets(
 
     ``values`` are the evaluated items, as (instance key, decoded item, the JSON
     text it was decoded from). Literals of the ``item`` expression that no
-    evaluated instance shows (because the item as a whole is unknown) come last,
+    evaluated instance shows (because the item as a whole is unknown, or not JSON) come last,
     keyed :data:`IN_SOURCE`. An item written as one literal text that an instance
     was decoded from shows all its secrets in that instance: it is not decoded again.
     ``local_exprs`` are the module's locals, whose literals a secret may be made from.
     """
     found: list[tuple[object, Secret]] = []
-    texts: set[str | None] = set()
-    decoded: list[object] = []
+    decoded_from: set[str | None] = set()  # the texts of the instances that decoded to an item
     for key, value, text in values:
-        texts.add(text)
-        decoded.append(value)
+        if isinstance(value, dict):
+            decoded_from.add(text)
         found.extend((key, secret) for secret in find_secrets(value))
     seen = {(secret.path, secret.text) for _, secret in found}
     item_attribute = resource.attribute("item")
     if item_attribute is None:
         return tuple(found)
     written = _literal_text(item_attribute.expr)
-    if written is not None and written in texts:
+    if written is not None and written in decoded_from:
         return tuple(found)
-    evaluated = any(isinstance(value, dict) for value in decoded)
-    for secret in find_literal_secrets(item_attribute.expr, evaluated):
+    for secret in find_literal_secrets(item_attribute.expr, evaluated=bool(decoded_from)):
         if (secret.path, secret.text) not in seen:
             seen.add((secret.path, secret.text))
             found.append((IN_SOURCE, secret))
@@ -470,8 +492,11 @@ def classify(name: str, value: str) -> tuple[str, str] | None:
     found = _secret_shape(value)
     if found is not None:
         return found
-    noun, weak = _secret_name(name)
+    noun, weak, only_generated = _secret_name(name)
     if (noun is None and not weak) or _is_placeholder(value) or _is_reference(value):
+        return None
+    if only_generated and not looks_generated(value):
+        # ``secrets = ["db_password", "api_key_prod"]`` names secrets; ``boarding_pass`` may be no password
         return None
     if noun is not None and len(value) >= MIN_SECRET_CHARS:
         return noun, value
@@ -481,16 +506,19 @@ def classify(name: str, value: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _secret_name(name: str) -> tuple[str | None, bool]:
-    """What a name says about its value: the noun of a secret-like name, and whether it is
-    weakly secret-like (secret only if the value looks random). Words after the secret word
-    may describe the secret instead of holding it (``token_ttl_seconds``, ``secret_arn``).
+def _secret_name(name: str) -> tuple[str | None, bool, bool]:
+    """What a name says about its value: the noun of a secret-like name, whether it is
+    weakly secret-like (secret only if the value looks random), and whether it holds a secret
+    only if the value looks generated (a plural, ``pass``, ``creds``). Words after the secret
+    word may describe the secret instead of holding it (``token_ttl_seconds``, ``secret_arn``).
     """
     words = name_words(name)
     noun, position = _secret_noun(words)
     if _DESCRIBING_SUFFIXES.intersection(words[position + 1 :]):
-        return None, False
-    return noun, bool(_WEAK_WORDS.intersection(words))
+        return None, False, False
+    word = words[position] if noun is not None else ""
+    only_generated = word in _GENERATED_ONLY_WORDS or _singular(word) != word
+    return noun, bool(_WEAK_WORDS.intersection(words)), only_generated
 
 
 def _secret_shape(value: str) -> tuple[str, str] | None:
@@ -506,6 +534,16 @@ def _secret_shape(value: str) -> tuple[str, str] | None:
     url = compile_re2(_URL_PASSWORD).search(value) if "://" in value else None
     if url is not None and not _is_placeholder(url.group("password")):
         return "a password inside a URL", url.group("password")
+    if any(prefix in value for prefix in _TOKEN_PREFIXES):
+        issued = _ISSUED_TOKEN.search(value)
+        if issued is not None and "EXAMPLE" not in value:
+            return "an issued API token", issued.group(0)
+    bearer = _BEARER.search(value) if "Bearer" in value else None
+    if bearer is not None and looks_random(bearer.group(1)):
+        return "a bearer token", bearer.group(1)
+    connection = _CONNECTION_PASSWORD.search(value) if "=" in value and ";" in value else None
+    if connection is not None and not _is_placeholder(connection.group(1)) and not _is_reference(connection.group(1)):
+        return "a password in a connection string", connection.group(1).strip()
     return None
 
 
@@ -519,6 +557,8 @@ def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
     for i, word in enumerate(singular):
         if word in _SECRET_WORDS:
             return _SECRET_WORDS[word], i
+        if word in _GENERATED_ONLY_WORDS:
+            return _GENERATED_ONLY_WORDS[word], i
     return None, -1
 
 
@@ -542,6 +582,13 @@ def _is_placeholder(value: str) -> bool:
 
 def _is_reference(value: str) -> bool:
     return value.startswith(_REFERENCE_PREFIXES) and _secret_shape(value) is None
+
+
+def looks_generated(value: str) -> bool:
+    """A value a generator made rather than a person named: upper- and lower-case letters mixed
+    with digits (``Pl0ralPw2``), or random-looking (:func:`looks_random`)."""
+    has = (any(c.isupper() for c in value), any(c.islower() for c in value), any(c.isdigit() for c in value))
+    return all(has) or looks_random(value)
 
 
 def looks_random(value: str) -> bool:
@@ -575,11 +622,14 @@ def _literal_strings(expr: Expr, path: str, name: str, depth: int, pieces: bool)
         return
     text = _literal_text(expr)
     if text is None and pieces and not name and isinstance(expr, Template):
-        text = _template_json(expr)
+        text = _template_text(expr)
     if text is not None:
         if name:
             yield path, name, text
-        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(_json_object(text)))
+        decoded = _json_object(text)
+        if decoded is None and pieces and not name:
+            yield from _loose_pairs(text)
+        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(decoded))
     elif isinstance(expr, ObjectExpr):
         for key_expr, value_expr in expr.elements:
             key = literal_string(key_expr)
@@ -599,12 +649,18 @@ def _literal_strings(expr: Expr, path: str, name: str, depth: int, pieces: bool)
         yield from _literal_strings(expr.otherwise, path, name, depth + 1, pieces)
     elif pieces and name:
         yield from _pieces_under(expr, path, name, depth)
+    elif pieces and isinstance(expr, Call) and expr.name not in _ONE_WAY_CALLS:
+        # JSON text a function finishes: ``format("{...\"password\": ...}", var.env)``, ``replace(<<EOT ...)``
+        for argument in expr.args:
+            yield from _literal_strings(argument, path, name, depth + 1, pieces)
 
 
 def _pieces_under(expr: Expr, path: str, name: str, depth: int) -> Iterator[tuple[str, str, object]]:
     """The literal pieces of a value written under ``name`` that a function or a template builds."""
     if isinstance(expr, Template):
         parts: tuple[str | Expr, ...] = expr.parts
+        if parts and isinstance(parts[0], str) and parts[0].startswith(_REFERENCE_PREFIXES):
+            return  # where a secret lives, built: ``"arn:aws:secretsmanager:${var.region}:..."``
     elif isinstance(expr, Call) and expr.name not in _ONE_WAY_CALLS:
         parts = expr.args
     else:
@@ -622,23 +678,43 @@ def _pieces_under(expr: Expr, path: str, name: str, depth: int) -> Iterator[tupl
 
 def _secret_piece(text: str) -> bool:
     """Whether a literal piece of a built value may be part of a secret: not a format string, a
-    word or a phrase (``"Bearer "``, ``"%s/%s"``), but a run without spaces that holds a digit or is
-    long (``"-R3allyS3cret-991"``)."""
+    phrase or a name (``"Bearer "``, ``"%s/%s"``, ``"-api-key-v1"``), but a run without spaces a
+    generator made (``"-R3allyS3cret-991"``) or one with a secret's shape (an access key id)."""
     own = _FORMAT_VERB.sub("", text).strip().strip("-_:/.,;|")
-    return (
-        len(own) >= MIN_SECRET_CHARS
-        and not any(char.isspace() for char in own)
-        and (any(char.isdigit() for char in own) or len(own) >= MIN_PIECE_CHARS)
-    )
+    if len(own) < MIN_SECRET_CHARS or any(char.isspace() for char in own):
+        return False
+    return looks_generated(own) or _secret_shape(own) is not None
 
 
-def _template_json(template: Template) -> str | None:
-    """A template's text with each interpolation as ``0`` (valid in a JSON string and as a JSON value),
-    when that is a JSON object; else None."""
-    if not any(isinstance(part, str) and "{" in part for part in template.parts[:1]):
+def _template_text(template: Template) -> str | None:
+    """A template that starts as a JSON object, as text with each interpolation as ``0`` (valid in a
+    JSON string and as a JSON value) and each directive as nothing; else None."""
+    first = template.parts[0] if template.parts else None
+    if not isinstance(first, str) or not first.lstrip().startswith("{"):
         return None
-    text = "".join(_json_stand_in(part) for part in template.parts)
-    return text if isinstance(_json_object(text), dict) else None
+    return "".join(_json_stand_in(part) for part in template.parts)
+
+
+# ``"name": "value"`` or ``"name": {"S": "value"}`` in JSON-like text; RE2 runs it in linear time.
+_LOOSE_PAIR = r'"((?:[^"\\]|\\.)*)"\s*:\s*(?:\{\s*"([A-Z]{1,4})"\s*:\s*)?"((?:[^"\\]|\\.)*)"'
+
+
+def _loose_pairs(text: str) -> Iterator[tuple[str, str, object]]:
+    """(path, name, value) of each string pair in item text that is not JSON: a trailing comma, a
+    directive's leftovers (``[%{ for r in var.regions }"${r}",%{ endfor }]``). Each is read as it stands."""
+    for count, found in enumerate(compile_re2(_LOOSE_PAIR).finditer(text)):
+        if count >= MAX_LEAVES:
+            return
+        name, descriptor, value = (_json_unescaped(group or "") for group in found.groups())
+        yield (f"{name}.{descriptor}" if descriptor else name), name, value
+
+
+def _json_unescaped(text: str) -> str:
+    try:
+        decoded = json.loads(f'"{text}"')
+    except ValueError:
+        return text
+    return decoded if isinstance(decoded, str) else text
 
 
 def _json_stand_in(part: str | Expr) -> str:

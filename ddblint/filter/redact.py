@@ -49,7 +49,6 @@ MIN_FRAGMENT_CHARS = 3  # a literal piece this long that is part of a secret is 
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{", re.DOTALL)
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "/": "/", '"': '"', "\\": "\\"}
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{4,}={0,2}")
-_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)\s*$")
 
 
 def redaction_forms(secret: str) -> set[str]:
@@ -75,9 +74,7 @@ class Redactor:
     places: tuple[Place, ...] = ()  # where flagged item sets are written: masked by position in code frames
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _places_in: dict[str, list[tuple[int, int]]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _heredoc_lines: dict[tuple[str, int], frozenset[int]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    _heredoc_lines: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def for_secrets(cls, secrets: Iterable[str], places: Iterable[Place] = ()) -> Redactor:
@@ -102,29 +99,13 @@ class Redactor:
         text = self(lines[number - 1])
         for first, last in self._places_in.get(path, ()):
             if first <= number <= last:
-                in_heredoc = number in self._heredoc_body(path, lines, first, last)
+                if path not in self._heredoc_lines:
+                    from ddblint.parse.comments import heredoc_lines
+
+                    self._heredoc_lines[path] = heredoc_lines("\n".join(lines))
+                in_heredoc = number in self._heredoc_lines[path]
                 return _Line(text, _any_piece if in_heredoc else _quoted_piece).masked()
         return text
-
-    def _heredoc_body(self, path: str, lines: Sequence[str], first: int, last: int) -> frozenset[int]:
-        """The numbers of the lines between ``first`` and ``last`` that are a heredoc's text."""
-        known = self._heredoc_lines.get((path, first))
-        if known is not None:
-            return known
-        body: set[int] = set()
-        marker = None
-        for number in range(first, min(last, len(lines)) + 1):
-            line = lines[number - 1]
-            if marker is not None:
-                if line.strip() == marker:
-                    marker = None
-                else:
-                    body.add(number)
-            else:
-                opener = _HEREDOC_OPENER.search(line)
-                marker = opener.group(1) if opener else None
-        self._heredoc_lines[(path, first)] = frozenset(body)
-        return self._heredoc_lines[(path, first)]
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
@@ -163,10 +144,16 @@ class Redactor:
         return False
 
     def finding(self, finding: Finding) -> Finding:
-        """The finding with its message and evidence masked."""
+        """The finding with its message, evidence and identity masked: a fingerprint hashed from a
+        secret would let anyone holding a report test guesses at it offline."""
         if self._pattern is None:
             return finding
-        return replace(finding, message=self(finding.message), evidence=tuple(self(e) for e in finding.evidence))
+        return replace(
+            finding,
+            message=self(finding.message),
+            evidence=tuple(self(e) for e in finding.evidence),
+            identity=self(finding.identity),
+        )
 
 
 def _gives_something(piece: str) -> bool:

@@ -1,19 +1,24 @@
-"""The comments of an HCL file that mention ``ddblint:``, found as the lexer would find them.
+"""An HCL file's comments and heredocs, found as the lexer would find them.
 
 Only a comment can suppress a finding. A ``#`` inside a quoted string
 (``note = "see # ddblint:ignore-file DDB001"``) or a heredoc is text, not a
 comment, so the scan follows HCL's lexical structure: quoted strings with their
 escapes, heredocs up to their closing marker, and template interpolations
 (``${ ... }``, ``%{ ... }``) nested in either, which are code again and may hold
-strings, objects and comments of their own.
+strings, objects and comments of their own. The same scan tells which lines are
+a heredoc's text, which a code frame masks whole where an item holds a secret:
+a ``<<EOT`` in a comment opens nothing. Heredoc markers are python-hcl2's: a
+letter, then letters, digits, ``.``, ``_`` or ``-``, the opener at its line's
+end and the closer alone on its line after any indentation.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _MARKER = "ddblint:"
-_IN_CODE = re.compile(r'"|#|//|/\*|<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n|\{|\}')
+_IN_CODE = re.compile(r'"|#|//|/\*|<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n|\{|\}')
 _IN_STRING = re.compile(r'\\.|"|\$\$\{|%%\{|[$%]\{|\n', re.DOTALL)
 _IN_HEREDOC = re.compile(r"\$\$\{|%%\{|[$%]\{|\n")
 
@@ -25,6 +30,9 @@ class _Scan:
         self.text = text
         self.found: list[tuple[int, str]] = []
         self.stack: list[tuple[int, str | None]] = []  # (open braces, heredoc marker or None for a string)
+        self.opened: list[int] = []  # the first body line of each heredoc open
+        self.bodies: list[tuple[int, int]] = []  # (first, last) body line of each heredoc
+        self.newlines: list[int] | None = None  # where each line ends, once a line number is asked for
 
     def run(self) -> list[tuple[int, str]]:
         position, where = 0, "code"
@@ -44,7 +52,7 @@ class _Scan:
         line_end = self.text.find("\n", start)
         first_line = self.text[start : line_end if line_end != -1 else len(self.text)]
         if _MARKER in first_line:
-            self.found.append((self.text.count("\n", 0, start) + 1, first_line.rstrip("\r")))
+            self.found.append((self._line_at(start), first_line.rstrip("\r")))
 
     def _code(self, position: int) -> tuple[int, str, str]:
         match = _IN_CODE.search(self.text, position)
@@ -64,6 +72,7 @@ class _Scan:
             self._comment(match.start(), stop)
             return stop, "code", ""
         if match.group(1) is not None:
+            self.opened.append(self._line_at(end))
             return end, "heredoc", match.group(1)
         if self.stack:
             braces, inside = self.stack[-1]
@@ -91,9 +100,11 @@ class _Scan:
     def _heredoc(self, position: int, marker: str) -> tuple[int, str]:
         if self._closes(position, marker):
             line_end = self.text.find("\n", position)
+            self._body_ends(self._line_at(position) - 1)
             return (line_end if line_end != -1 else len(self.text)), "code"
         match = _IN_HEREDOC.search(self.text, position)
         if match is None:
+            self._body_ends(self._line_at(len(self.text)))
             return len(self.text), "heredoc"
         if match.group() in ("${", "%{"):
             self.stack.append((0, marker))
@@ -105,7 +116,25 @@ class _Scan:
         if position > 0 and self.text[position - 1] != "\n":
             return False
         line_end = self.text.find("\n", position)
-        return self.text[position : line_end if line_end != -1 else len(self.text)].strip() == marker
+        return self.text[position : line_end if line_end != -1 else len(self.text)].lstrip().rstrip("\r") == marker
+
+    def _body_ends(self, last: int) -> None:
+        if self.opened:
+            self.bodies.append((self.opened.pop(), last))
+
+    def _line_at(self, position: int) -> int:
+        if self.newlines is None:
+            self.newlines = [found.start() for found in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self.newlines, position) + 1
+
+
+def heredoc_lines(text: str) -> frozenset[int]:
+    """The numbers (1-based) of the lines of ``text`` that are a heredoc's text."""
+    if "<<" not in text:
+        return frozenset()
+    scan = _Scan(text)
+    scan.run()
+    return frozenset(number for first, last in scan.bodies for number in range(first, last + 1))
 
 
 def directive_comments(text: str) -> list[tuple[int, str]]:

@@ -51,6 +51,11 @@ class HclSyntaxError(Exception):
         self.column = column
 
 
+def redefined(name: str, first: Position, line: int) -> HclSyntaxError:
+    """An argument set twice in one block, which Terraform refuses: the parser alone would keep the last."""
+    return HclSyntaxError(f'the argument "{name}" is set again here; it was set at line {first.line}', line)
+
+
 def _parser() -> Any:
     from ddblint.parse.compat import hcl2_parser
 
@@ -184,6 +189,8 @@ class _Converter:
                 blocks.append(self.block(node))
             elif node.data == "attribute":
                 attribute = self.attribute(node)
+                if attribute.name in attributes:
+                    raise redefined(attribute.name, attributes[attribute.name].position, attribute.position.line)
                 attributes[attribute.name] = attribute
         return blocks, attributes
 

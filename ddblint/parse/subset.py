@@ -218,6 +218,8 @@ class _Parser:
             if name in _LITERALS or (name in _KEYWORDS and name != "for_each"):
                 raise _Decline
             if self._equals():
+                if name in attributes:
+                    raise _Decline  # the full parser says where it was set first
                 value_start = self._value_start()
                 expr = self.expression()
                 attributes[name] = Attribute(

@@ -12,11 +12,12 @@ text, which is exact for the usual one-key-per-line layout.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from typing import Any
 
-from ddblint.parse.hcl import HclSyntaxError, template_from_text
+from ddblint.parse.hcl import HclSyntaxError, redefined, template_from_text
 from ddblint.parse.syntax import Attribute, Block, Expr, Literal, ObjectExpr, Position, TupleExpr
 from ddblint.untrusted import safe_json
 
@@ -96,21 +97,75 @@ def json_prefix(value: Any, limit: int) -> str:
     return "".join(out)[:limit]
 
 
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]', re.DOTALL)
+
+
+def _json_keys(text: str) -> list[tuple[str, int, int]]:
+    """(key as decoded, where it starts, where its value ends) of every object key, in document order.
+
+    Found by the document's own structure, so a key inside a value (``"//": {"item": ...}``) is
+    never taken for the attribute after it, and an escaped key (``"\\u0069tem"``) is found by what
+    it spells. The text parsed as JSON already: this pass only needs its tokens.
+    """
+    keys: list[tuple[str, int, int]] = []
+    open_keys: list[int | None] = []  # per open container, the index of the key whose value is being read
+    previous = ""
+    pending: tuple[str, int] | None = None
+    for token in _JSON_TOKEN.finditer(text):
+        mark = token.group()
+        if mark == ":" and pending is not None and open_keys:
+            keys.append((pending[0], pending[1], len(text)))
+            open_keys[-1] = len(keys) - 1
+        elif mark in ",}]" and open_keys:
+            index = open_keys[-1]
+            if index is not None and mark != "]":
+                keys[index] = (keys[index][0], keys[index][1], token.start())
+                open_keys[-1] = None
+            if mark != ",":
+                open_keys.pop()
+        elif mark in "{[":
+            open_keys.append(None)
+        pending = (_decoded(mark), token.start()) if mark.startswith('"') and previous in "{," else None
+        previous = mark[0]
+    return keys
+
+
+def _decoded(token: str) -> str:
+    try:
+        key = json.loads(token)
+    except ValueError:
+        return token[1:-1]
+    return key if isinstance(key, str) else token[1:-1]
+
+
 class _Locator:
-    """Finds the line of a JSON key, searching forward so repeated names resolve in order."""
+    """Finds the place of each JSON key in document order, so repeated names resolve in turn."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._cursor = 0
+        self._keys = _json_keys(text)
+        self._next = 0
+        self._newlines = [found.start() for found in re.finditer("\n", text)]
 
-    def find(self, key: str) -> Position:
-        match = re.compile(re.escape(json.dumps(key)) + r"\s*:").search(self._text, self._cursor)
-        if match is None:
-            return Position(1, 1, 1, 1)
-        self._cursor = match.end()
-        line = self._text.count("\n", 0, match.start()) + 1
-        column = match.start() - (self._text.rfind("\n", 0, match.start()) + 1) + 1
-        return Position(line, column, line, column + len(key) + 2)
+    def find(self, key: str, whole_value: bool = False) -> Position:
+        """Where ``key`` is next written; with ``whole_value``, to the end of its value, which the next
+        search then starts after (the keys inside it are its own)."""
+        for index in range(self._next, len(self._keys)):
+            name, start, end = self._keys[index]
+            if name != key:
+                continue
+            self._next = index + 1
+            if whole_value:
+                while self._next < len(self._keys) and self._keys[self._next][1] < end:
+                    self._next += 1
+            line, column = self._line_column(start)
+            end_line, end_column = self._line_column(end) if whole_value else (line, column + len(key) + 2)
+            return Position(line, column, end_line, end_column)
+        return Position(1, 1, 1, 1)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self._newlines, offset)
+        return line + 1, offset - (self._newlines[line - 1] + 1 if line else 0) + 1
 
 
 def _objects(value: Any, what: str) -> list[JsonObject]:
@@ -162,18 +217,31 @@ def _block(block_type: str, labels: tuple[str, ...], body: JsonObject, position:
     nested: list[Block] = []
     for key, value in body:
         if key == _COMMENT:
+            locator.find(key, whole_value=True)  # what a comment holds is no block's
             continue
         if key in _NESTED_BLOCKS and isinstance(value, (JsonObject, list)):
             for entry in _objects(value, f'"{key}"'):
                 nested.append(_block(key, (), entry, locator.find(key), locator))
             continue
-        attributes[key] = _attribute(key, value, locator)
+        attribute = _attribute(key, value, locator)
+        if key in attributes:
+            raise redefined(key, attributes[key].position, attribute.position.line)
+        attributes[key] = attribute
     return Block(block_type, labels, attributes, tuple(nested), position)
 
 
 def _attribute(key: str, value: Any, locator: _Locator) -> Attribute:
-    return Attribute(key, value_expr(value), locator.find(key), _source(plain(value)))
+    return Attribute(key, value_expr(value), locator.find(key, whole_value=True), _source(plain(value)))
 
 
 def _attributes(entries: JsonObject, locator: _Locator) -> dict[str, Attribute]:
-    return {key: _attribute(key, value, locator) for key, value in entries if key != _COMMENT}
+    attributes: dict[str, Attribute] = {}
+    for key, value in entries:
+        if key == _COMMENT:
+            locator.find(key, whole_value=True)
+            continue
+        attribute = _attribute(key, value, locator)
+        if key in attributes:
+            raise redefined(key, attributes[key].position, attribute.position.line)
+        attributes[key] = attribute
+    return attributes

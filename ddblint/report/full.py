@@ -128,7 +128,9 @@ class _Sources:
             return []
         if len(data) > self.max_bytes:
             return []
-        return data.decode("utf-8", errors="replace")[:MAX_SOURCE_CHARACTERS].splitlines()
+        # Lines end at "\n" only, as the parser counts them: splitlines() also ends one at a form feed.
+        text = data.decode("utf-8", errors="replace")[:MAX_SOURCE_CHARACTERS]
+        return [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")] if text else []
 
 
 def _resource_key(finding: Finding) -> tuple[int, int, str]:
