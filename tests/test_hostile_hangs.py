@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ddblint.cli import main
-from ddblint.evaluate.secrets import classify
+from ddblint.evaluate.secret_values import classify
 from ddblint.evaluate.values import Unknown
 from ddblint.state.read import read_state
 from tests.peak_memory import PEAK_KB_SOURCE

@@ -10,7 +10,8 @@ import pytest
 
 from ddblint.api import lint
 from ddblint.config.settings import Settings
-from ddblint.evaluate.secrets import classify, find_literal_secrets, find_secrets, looks_random
+from ddblint.evaluate.secret_values import classify, looks_random
+from ddblint.evaluate.secrets import find_literal_secrets, find_secrets
 from ddblint.filter.redact import MASK, Redactor, redaction_forms
 from ddblint.report import FORMATS, ReportOptions, get_reporter
 from ddblint.result import Result

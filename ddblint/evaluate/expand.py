@@ -19,7 +19,8 @@ from typing import Any
 
 from ddblint.evaluate.analysis import ONE, CallSite, Count, ItemInstance, ItemSet, Table, TableLoad
 from ddblint.evaluate.expressions import STEP_BUDGET, FileGateway, ModuleScope, Trace, evaluate_attribute
-from ddblint.evaluate.secrets import item_set_secrets, written_places
+from ddblint.evaluate.secret_places import written_places
+from ddblint.evaluate.secrets import item_set_secrets
 from ddblint.evaluate.values import (
     ITERATED_ORIGINS,
     EvalError,
