@@ -3,7 +3,7 @@
 A secret assembled from pieces or transformed on the way (``replace("...", "Q",
 "W")``, ``"${"ab"}${"cd"}"``) reads like none of the literals it is made from,
 so text alone cannot mask them. Two answers serve the report: the literals a
-secret is made from (:func:`with_sources`), masked wherever they appear, and the
+secret is made from (:func:`source_literals`), masked wherever they appear, and the
 lines that write a flagged item set (:func:`written_places`), on which every
 literal is masked.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
@@ -33,7 +33,6 @@ from ddblint.parse.syntax import (
 )
 
 if TYPE_CHECKING:
-    from ddblint.evaluate.secrets import Secret
     from ddblint.model.module import Module, ModuleCall, Resource
     from ddblint.parse.syntax import Attribute
 
@@ -66,8 +65,9 @@ class Written:
     local_exprs: Mapping[str, Expr]
 
 
-def with_sources(secret: Secret, written: Written) -> Secret:
-    """``secret`` with the literals it is made from that a report would not mask by what they spell.
+def source_literals(text: str, path: str, written: Written) -> tuple[str, ...]:
+    """The literals the secret ``text`` at ``path`` (``password.S``) is made from that a report would
+    not mask by what they spell.
 
     Those are the literals written where the item spells it, those of the locals that place reads
     (``local.password``, and the locals they read), and, when it reads ``each``, those of the ``for_each``
@@ -75,15 +75,14 @@ def with_sources(secret: Secret, written: Written) -> Secret:
     as part of the secret is masked by what it spells, and so is one that holds the whole of a secret
     long enough to be masked wherever it stands.
     """
-    value = secret.text.casefold()
-    places = _written_at(written.item, secret.path)
+    value = text.casefold()
+    places = _written_at(written.item, path)
     found: set[str] = set()
     for expr in places + _locals_read(places, written.local_exprs):
         found |= _all_literals(expr)
     if written.for_each is not None and any("each" in referenced_names(expr) for expr in places):
         found |= _all_literals(written.for_each)
-    sources = tuple(sorted(text for text in found if not _masked_as_spelled(text.casefold(), value)))
-    return replace(secret, sources=sources) if sources else secret
+    return tuple(sorted(literal for literal in found if not _masked_as_spelled(literal.casefold(), value)))
 
 
 def _masked_as_spelled(literal: str, value: str) -> bool:

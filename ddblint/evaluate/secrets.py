@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
 from ddblint.dynamodb.item_leaves import MAX_LEAVES, leaves
-from ddblint.evaluate.secret_places import MAX_EXPR_DEPTH, VALUE_PRESERVING_CALLS, Written, with_sources
+from ddblint.evaluate.secret_places import MAX_EXPR_DEPTH, VALUE_PRESERVING_CALLS, Written, source_literals
 from ddblint.evaluate.secret_values import (
     FORMAT_VERB,
     MIN_SECRET_CHARS,
@@ -107,7 +107,12 @@ def item_set_secrets(
             found.append((IN_SOURCE, secret))
     for_each = resource.attribute("for_each")
     where = Written(item_attribute.expr, for_each.expr if for_each is not None else None, local_exprs or {})
-    return tuple((key, with_sources(secret, where)) for key, secret in found)
+    return tuple((key, _with_sources(secret, where)) for key, secret in found)
+
+
+def _with_sources(secret: Secret, written: Written) -> Secret:
+    sources = source_literals(secret.text, secret.path, written)
+    return replace(secret, sources=sources) if sources else secret
 
 
 def find_secrets(item: object) -> list[Secret]:
