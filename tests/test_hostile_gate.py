@@ -179,3 +179,15 @@ def test_a_tf_json_comment_holding_a_key_does_not_move_the_attribute_after_it(tm
     )
     [block] = parse_file(str(path)).blocks
     assert (block.attributes["table_name"].position.line, block.attributes["item"].position.line) == (2, 3)
+
+
+def test_tf_json_block_arrays_place_each_entry_at_its_key(tmp_path: Path) -> None:
+    """cdktf writes nested blocks as arrays: the key is written once for all its entries."""
+    from ddblint.parse.file import parse_file
+
+    path = tmp_path / "tables.tf.json"
+    table = {"name": "t", "hash_key": "id", "attribute": [{"name": "id", "type": "S"}, {"name": "sk", "type": "S"}]}
+    path.write_text(json.dumps({"resource": {"aws_dynamodb_table": {"t": table}}}, indent=2))
+    [block] = parse_file(str(path)).blocks
+    key_line = path.read_text().splitlines().index('        "attribute": [') + 1
+    assert [nested.position.line for nested in block.blocks] == [key_line, key_line]

@@ -158,3 +158,31 @@ def test_ddblint_state_is_linear_in_item_resources(tmp_path: Path, layout: str) 
     usage = read_state(str(path))
     assert quickly(started)
     assert sum(r.instances for t in usage.tables for r in t.resources) == 10_000
+
+
+def test_a_heredoc_holding_a_long_run_of_spaces_parses(tmp_path: Path) -> None:
+    """The heredoc body was cut by a pattern that retried a run of spaces at each of its positions."""
+    note = "locals {\n  note = <<EOT\nBearer" + " " * 200_000 + "\nEOT\n}\n"
+    directory = module(tmp_path, {"main.tf": note + TABLE + item("seeds", "count = 1")})
+    started = time.monotonic()
+    result = run(directory)
+    assert quickly(started)
+    assert not [f for f in result.findings if f.rule_id == "DDB000"] and item_set(result, "seeds")
+
+
+@pytest.mark.parametrize("text", ["Bearer " * 150_000, ";password=" * 100_000, "xoxb-1-" * 150_000, "ghp_" * 250_000])
+def test_the_token_shapes_on_a_million_characters(text: str) -> None:
+    started = time.monotonic()
+    classify("notes", text)
+    assert quickly(started)
+
+
+def test_tf_json_with_20000_block_array_entries_is_placed_in_linear_time(tmp_path: Path) -> None:
+    entries = [{"name": f"a{n}", "type": "S"} for n in range(20_000)]
+    table = {"name": "t", "hash_key": "a0", "attribute": entries}
+    tables = json.dumps({"resource": {"aws_dynamodb_table": {"t": table}}})
+    directory = module(tmp_path, {"tables.tf.json": tables, "items.tf": item("seeds", "count = 1")})
+    started = time.monotonic()
+    result = run(directory)
+    assert quickly(started)
+    assert not [f for f in result.findings if f.rule_id == "DDB000"] and item_set(result, "seeds").table

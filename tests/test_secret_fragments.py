@@ -625,3 +625,16 @@ def test_a_fingerprint_is_hashed_from_masked_text() -> None:
     assert found[0].fingerprint("main.tf") == Finding(
         "DDB010", Severity.ERROR, "m", Span("/r/main.tf"), "a.b", (), "a.b|****"
     ).fingerprint("main.tf")
+
+
+def test_a_file_that_does_not_parse_shows_no_literal_in_its_frames(tmp_path: Path) -> None:
+    """Its blocks are not read, so no evaluation can tell which literal is a secret: an argument set
+    twice (a merge conflict's leftover) once printed the password of the item written twice."""
+    item = 'jsonencode({ pk = { S = "admin" }, password = { S = "Xk9pQ2mZ7vL4" } })'
+    text = _item_resource(item).replace(f"  item = {item}\n", f"  item = {item}\n  item = {item}\n")
+    (tmp_path / "main.tf").write_text(text)
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert [f.rule_id for f in result.findings] == ["DDB000"]
+    frame = io.StringIO()
+    get_reporter("full")(result, frame, ReportOptions(cwd=str(tmp_path)))
+    assert "Xk9pQ2mZ7vL4" not in frame.getvalue() and 'password = { S = "****" }' in frame.getvalue()

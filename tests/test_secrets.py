@@ -53,6 +53,21 @@ def test_secrets_are_recognised(name: str, value: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "password"),
+    [("Pwd={Xk9p;Q2mZ7vL4w};Uid=a", "{Xk9p;Q2mZ7vL4w}"), ('Password="Zq8;Wm3Rt6Yh";Server=db', '"Zq8;Wm3Rt6Yh"')],
+)
+def test_a_connection_string_password_in_braces_or_quotes_is_found_whole(value: str, password: str) -> None:
+    """Braces and quotes let a password hold a ``;``: the text to mask runs to their end."""
+    assert classify("conn", value) == ("a password in a connection string", password)
+
+
+def test_a_secret_after_thousands_of_harmless_values_is_still_found() -> None:
+    """The content rules read a sample of a huge item; the secret search reads all a 400 KB item can hold."""
+    item = {f"k{n}": {"S": "v"} for n in range(6000)} | {"password": {"S": PASSWORD}}
+    assert [s.path for s in find_secrets(item)] == ["password.S"]
+
+
+@pytest.mark.parametrize(
     ("name", "value"),
     [
         ("db_password", "changeme"),
@@ -77,6 +92,18 @@ def test_secrets_are_recognised(name: str, value: str, kind: str) -> None:
         ("boarding_pass", "gate-12"),
         ("authorization", "Bearer ${TOKEN}"),
         ("connection_string", "Server=db;Password=changeme;"),
+        ("login_modes", "sso=on;password=disabled;mfa=required"),  # a setting, not a password
+        ("conn", "Server=db;Password=%DB_PASSWORD%;"),
+        ("conn", "Server=db;Password=your_password_here;"),
+        ("creds", "Ec2InstanceMetadata"),  # words, not generated
+        ("api_keys", "Route53Updater"),
+        ("secret_names", "AppConfig2024"),
+        ("password_rules", "Upper1Lower1"),
+        ("alert_hook", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"),
+        ("ssm_param", "/ci/github_pat_for_release_workflow"),
+        ("slack", "xoxb-not-a-real-token"),
+        ("doc", "ghp_" + "x" * 36),
+        ("doc", "Bearer eyJhbGciOiJIUzI1NiJ9.placeholder"),
     ],
 )
 def test_placeholders_references_and_settings_are_not_secrets(name: str, value: str) -> None:

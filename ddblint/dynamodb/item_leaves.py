@@ -38,16 +38,16 @@ class Leaf:
     value: object
 
 
-def leaves(item: object) -> Iterator[Leaf]:
+def leaves(item: object, limit: int = MAX_LEAVES) -> Iterator[Leaf]:
     """Every scalar of ``item`` in document order; nothing for a non-object.
 
     Recursive, which is safe: a walk stops one level below DynamoDB's nesting limit.
-    At most :data:`MAX_LEAVES` scalars are produced.
+    At most ``limit`` scalars are produced.
     """
     if not isinstance(item, dict):
         return
     for count, leaf in enumerate(_walk_attributes(item, "", 1)):
-        if count >= MAX_LEAVES:
+        if count >= limit:
             return
         yield leaf
 

@@ -47,13 +47,19 @@ _TOKEN_PREFIXES = (
 )
 
 _ISSUED_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,}|xox[abeprs]-[A-Za-z0-9-]{10,}"
+    r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}|xox[abeprs]-\d+-[A-Za-z0-9-]{10,}"
     r"|[sr]k_live_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,})"
     r"|hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"
 )
 
 _BEARER = re.compile(r"\bBearer\s+([A-Za-z0-9._~+/-]{20,}=*)")
-_CONNECTION_PASSWORD = re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]+)")
+# ``Password=...;`` in a connection string; a value in braces or quotes may hold a ``;`` of its own.
+_CONNECTION_PASSWORD = re.compile(r"""(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*(\{[^}]*\}?|"[^"]*"?|'[^']*'?|[^;]+)""")
+_PLACEHOLDER_TOKEN = re.compile(
+    r"(?i)x{4}|0{6}|(.)\1{7}|abcdefgh|your|not-a-real|goes-here|fake|dummy|sample|placeholder"
+)
+_LOWER_RUN = re.compile(r"[a-z]+")
+MAX_GENERATED_LOWER_RUN = 4  # a generated value mixes cases; a run of five lower-case letters reads as a word
 
 # Words that make an attribute name secret-like on their own, with the noun a message uses.
 _SECRET_WORDS = {
@@ -103,6 +109,9 @@ _WEAK_WORDS = {
 _DESCRIBING_SUFFIXES = {
     "arn",
     "name",
+    "names",
+    "rule",
+    "rules",
     "id",
     "ids",
     "url",
@@ -233,15 +242,24 @@ def secret_shape(value: str) -> tuple[str, str] | None:
         return "a password inside a URL", url.group("password")
     if any(prefix in value for prefix in _TOKEN_PREFIXES):
         issued = _ISSUED_TOKEN.search(value)
-        if issued is not None and "EXAMPLE" not in value:
+        if issued is not None and "EXAMPLE" not in value and not _PLACEHOLDER_TOKEN.search(issued.group(0)):
             return "an issued API token", issued.group(0)
     bearer = _BEARER.search(value) if "Bearer" in value else None
-    if bearer is not None and looks_random(bearer.group(1)):
+    if bearer is not None and looks_random(bearer.group(1)) and not _PLACEHOLDER_TOKEN.search(bearer.group(1)):
         return "a bearer token", bearer.group(1)
     connection = _CONNECTION_PASSWORD.search(value) if "=" in value and ";" in value else None
-    if connection is not None and not _is_placeholder(connection.group(1)) and not _is_reference(connection.group(1)):
+    if connection is not None and _connection_password(connection.group(1).strip()):
         return "a password in a connection string", connection.group(1).strip()
     return None
+
+
+def _connection_password(value: str) -> bool:
+    """A connection string's password, not a setting (``password=disabled``), a placeholder or an
+    environment variable (``%DB_PASSWORD%``)."""
+    bare = value.strip("{}\"'")
+    if _is_placeholder(bare) or _is_reference(bare) or (bare.startswith("%") and bare.endswith("%")):
+        return False
+    return len(bare) >= MIN_SECRET_CHARS and not re.fullmatch(r"[a-z_]+", bare)
 
 
 def _secret_noun(words: tuple[str, ...]) -> tuple[str | None, int]:
@@ -283,9 +301,12 @@ def _is_reference(value: str) -> bool:
 
 def looks_generated(value: str) -> bool:
     """A value a generator made rather than a person named: upper- and lower-case letters mixed
-    with digits (``Pl0ralPw2``), or random-looking (:func:`looks_random`)."""
+    with digits and no word in it (``Pl0ralPw2``, not ``Route53Updater``), or random-looking
+    (:func:`looks_random`)."""
     has = (any(c.isupper() for c in value), any(c.islower() for c in value), any(c.isdigit() for c in value))
-    return all(has) or looks_random(value)
+    if all(has) and max(len(run) for run in _LOWER_RUN.findall(value)) <= MAX_GENERATED_LOWER_RUN:
+        return True
+    return looks_random(value)
 
 
 def looks_random(value: str) -> bool:

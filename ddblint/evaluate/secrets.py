@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS
-from ddblint.dynamodb.item_leaves import MAX_LEAVES, leaves
+from ddblint.dynamodb.item_leaves import leaves
 from ddblint.evaluate.secret_places import MAX_EXPR_DEPTH, VALUE_PRESERVING_CALLS, Written, source_literals
 from ddblint.evaluate.secret_values import (
     FORMAT_VERB,
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from ddblint.model.module import Resource
 
 IN_SOURCE = "<source>"  # the key of secrets seen only in the item expression, in no evaluated instance
+# Values searched for secrets in one item: more than a 400 KB item can hold, so no padding hides one,
+# where the content rules stop at a sample.
+MAX_SECRET_LEAVES = 60_000
 
 
 # Calls whose result does not give their argument back: the item holds a hash, not the secret.
@@ -118,7 +121,7 @@ def _with_sources(secret: Secret, written: Written) -> Secret:
 def find_secrets(item: object) -> list[Secret]:
     """Secrets among the string values of a decoded item (valid DynamoDB JSON or not), under any
     descriptor: ``password = { N = "hunter2" }`` is a wrong item, and still a password in state."""
-    return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item)))
+    return list(_classified((leaf.path, leaf.name, leaf.value) for leaf in leaves(item, MAX_SECRET_LEAVES)))
 
 
 def find_literal_secrets(expr: Expr, evaluated: bool = True) -> list[Secret]:
@@ -159,7 +162,7 @@ def _literal_strings(expr: Expr, path: str, name: str, depth: int, pieces: bool)
         decoded = _json_object(text)
         if decoded is None and pieces and not name:
             yield from _loose_pairs(text)
-        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(decoded))
+        yield from ((leaf.path, leaf.name, leaf.value) for leaf in leaves(decoded, MAX_SECRET_LEAVES))
     elif isinstance(expr, ObjectExpr):
         for key_expr, value_expr in expr.elements:
             key = literal_string(key_expr)
@@ -233,7 +236,7 @@ def _loose_pairs(text: str) -> Iterator[tuple[str, str, object]]:
     """(path, name, value) of each string pair in item text that is not JSON: a trailing comma, a
     directive's leftovers (``[%{ for r in var.regions }"${r}",%{ endfor }]``). Each is read as it stands."""
     for count, found in enumerate(compile_re2(_LOOSE_PAIR).finditer(text)):
-        if count >= MAX_LEAVES:
+        if count >= MAX_SECRET_LEAVES:
             return
         name, descriptor, value = (_json_unescaped(group or "") for group in found.groups())
         yield (f"{name}.{descriptor}" if descriptor else name), name, value

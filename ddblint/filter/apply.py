@@ -23,7 +23,7 @@ from ddblint.catalog.entries import load_catalog
 from ddblint.config.settings import PathSuppression, Settings
 from ddblint.evaluate.analysis import RunFacts
 from ddblint.filter.baseline import BaselineEntry, BaselineMatcher, read_baseline
-from ddblint.filter.redact import Redactor
+from ddblint.filter.redact import Redactor, whole_file
 from ddblint.filter.suppressions import Directive, closest_rule, covered_lines, read_directives
 from ddblint.findings import Caller, Finding, InternalError, Suppression
 from ddblint.model.file_notes import FileNotes
@@ -87,7 +87,10 @@ def filter_findings(
     only gave them their context.
     """
     marked = _marked(checked.findings, facts.files, settings, today or datetime.date.today())
-    redact = Redactor.for_secrets(facts.secrets, facts.secret_places)
+    # A file with a problem may hold a secret no evaluation saw (a block it could not read): its frames
+    # show no literal.
+    unread = [whole_file(problem.path) for problem in facts.problems]
+    redact = Redactor.for_secrets(facts.secrets, [*facts.secret_places, *unread])
     errors = [replace(e, message=redact(e.message)) for e in checked.errors]
     if settings.baseline:
         marked, stale = _apply_baseline(marked, settings.baseline, settings, _linted(facts.files))

@@ -156,6 +156,14 @@ class Redactor:
         )
 
 
+def whole_file(path: str) -> Place:
+    """Every line of ``path`` as a place masked by position."""
+    return (path, 1, _LAST_LINE)
+
+
+_LAST_LINE = 2**31
+
+
 def _gives_something(piece: str) -> bool:
     """A literal with a letter or digit, other than a type descriptor (``"S"``), which says nothing."""
     from ddblint.dynamodb.item_json import TYPE_DESCRIPTORS

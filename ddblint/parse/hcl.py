@@ -380,13 +380,28 @@ def template_of_parts(parts: list[str | Expr]) -> Expr:
     return Template(tuple(merged))
 
 
-_HEREDOC_RE = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)[ \t]*\1\r?\n?\Z", re.DOTALL)
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+
+
+def heredoc_body(raw: str) -> str:
+    """The text between a heredoc token's opening line and its closing marker's line.
+
+    Cut at the last line rather than matched by a pattern: ``(.*?)[ \\t]*MARKER`` retried the
+    spaces at every position of a long run of them, quadratic in its length.
+    """
+    opener = _HEREDOC_OPENER.match(raw)
+    if opener is None:
+        return ""
+    rest = raw[opener.end() :].removesuffix("\n")
+    last_break = rest.rfind("\n")
+    if rest[last_break + 1 :].removesuffix("\r").lstrip(" \t") != opener.group(1):
+        return ""
+    return rest[: last_break + 1]
 
 
 def heredoc(raw: str, trim: bool) -> Expr:
     """Heredoc body as a template; ``<<-`` strips the common leading indentation."""
-    match = _HEREDOC_RE.match(raw)
-    body = match.group(2) if match else ""
+    body = heredoc_body(raw)
     if trim:
         lines = body.split("\n")
         indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]

@@ -142,26 +142,27 @@ class _Locator:
     """Finds the place of each JSON key in document order, so repeated names resolve in turn."""
 
     def __init__(self, text: str) -> None:
-        self._text = text
         self._keys = _json_keys(text)
+        self._starts = [start for _, start, _ in self._keys]
+        self._indices: dict[str, list[int]] = {}  # each key's places in the document, in order
+        for index, (name, _, _) in enumerate(self._keys):
+            self._indices.setdefault(name, []).append(index)
         self._next = 0
         self._newlines = [found.start() for found in re.finditer("\n", text)]
 
     def find(self, key: str, whole_value: bool = False) -> Position:
         """Where ``key`` is next written; with ``whole_value``, to the end of its value, which the next
-        search then starts after (the keys inside it are its own)."""
-        for index in range(self._next, len(self._keys)):
-            name, start, end = self._keys[index]
-            if name != key:
-                continue
-            self._next = index + 1
-            if whole_value:
-                while self._next < len(self._keys) and self._keys[self._next][1] < end:
-                    self._next += 1
-            line, column = self._line_column(start)
-            end_line, end_column = self._line_column(end) if whole_value else (line, column + len(key) + 2)
-            return Position(line, column, end_line, end_column)
-        return Position(1, 1, 1, 1)
+        search then starts after (the keys inside it are its own). Looked up, not searched for: a key
+        that is not ahead costs nothing."""
+        indices = self._indices.get(key, [])
+        at = bisect.bisect_left(indices, self._next)
+        if at == len(indices):
+            return Position(1, 1, 1, 1)
+        _, start, end = self._keys[indices[at]]
+        self._next = bisect.bisect_left(self._starts, end) if whole_value else indices[at] + 1
+        line, column = self._line_column(start)
+        end_line, end_column = self._line_column(end) if whole_value else (line, column + len(key) + 2)
+        return Position(line, column, end_line, end_column)
 
     def _line_column(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self._newlines, offset)
@@ -196,9 +197,11 @@ def _labelled(block_type: str, content: Any, depth: int, labels: tuple[str, ...]
     """The blocks under one level of labels; ``depth`` labels are still to come."""
     what = f'"{block_type}"' + "".join(f' "{label}"' for label in labels)
     found: list[Block] = []
-    for entry in _objects(content, what):
-        if depth == 0:
-            found.append(_block(block_type, labels, entry, locator.find(block_type), locator))
+    entries = _objects(content, what)
+    written_at = locator.find(block_type) if depth == 0 else None  # once: an array's entries share the key
+    for entry in entries:
+        if written_at is not None:
+            found.append(_block(block_type, labels, entry, written_at, locator))
             continue
         for label, inner in entry:
             position = locator.find(label)
@@ -220,8 +223,9 @@ def _block(block_type: str, labels: tuple[str, ...], body: JsonObject, position:
             locator.find(key, whole_value=True)  # what a comment holds is no block's
             continue
         if key in _NESTED_BLOCKS and isinstance(value, (JsonObject, list)):
+            written_at = locator.find(key)  # once: an array's entries share the key
             for entry in _objects(value, f'"{key}"'):
-                nested.append(_block(key, (), entry, locator.find(key), locator))
+                nested.append(_block(key, (), entry, written_at, locator))
             continue
         attribute = _attribute(key, value, locator)
         if key in attributes:
