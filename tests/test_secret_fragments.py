@@ -11,6 +11,7 @@ from ddblint.api import lint
 from ddblint.config.settings import Settings
 from ddblint.filter.redact import MASK, Redactor
 from ddblint.report import ReportOptions, get_reporter
+from tests.cli_run import run_cli
 
 ASSEMBLED = """variable "env" {
   default = "prod"
@@ -638,3 +639,40 @@ def test_a_file_that_does_not_parse_shows_no_literal_in_its_frames(tmp_path: Pat
     frame = io.StringIO()
     get_reporter("full")(result, frame, ReportOptions(cwd=str(tmp_path)))
     assert "Xk9pQ2mZ7vL4" not in frame.getvalue() and 'password = { S = "****" }' in frame.getvalue()
+
+
+SUPPRESSED_ITEM = 'jsonencode({ pk = { S = "admin" }, password = { S = "Hunter2Secr3t9" } })'
+
+
+@pytest.mark.parametrize("where", ["a comment", "the config"])
+def test_a_suppression_reason_that_repeats_the_secret_is_masked(tmp_path: Path, where: str) -> None:
+    """The json, sarif and junit formats print why a finding is suppressed."""
+    text = _item_resource(SUPPRESSED_ITEM)
+    if where == "a comment":
+        marker = 'resource "aws_dynamodb_table_item"'
+        text = text.replace(marker, "# ddblint:ignore DDB024 -- test account, password Hunter2Secr3t9\n" + marker)
+    else:
+        (tmp_path / ".ddblint.yaml").write_text(
+            'suppress:\n  - paths: ["main.tf"]\n    rules: [DDB024]\n    reason: "pw is Hunter2Secr3t9"\n'
+        )
+    (tmp_path / "main.tf").write_text(text)
+    for format_name in ("json", "sarif", "junit", "full", "gitlab"):
+        out = run_cli("--no-cache", "--show-suppressed", "--format", format_name, str(tmp_path), cwd=tmp_path)
+        assert "Hunter2Secr3t9" not in out.stdout, (format_name, out.stdout)
+        assert format_name not in ("json", "sarif", "junit") or "****" in out.stdout, "the reason is shown, masked"
+
+
+def test_a_secret_with_a_lone_surrogate_is_masked_as_messages_print_it(tmp_path: Path) -> None:
+    """A message shows the lone surrogate a .tf.json escape makes as ``?``; the mask follows."""
+    item = '{\\"pk\\": {\\"S\\": \\"a\\"}, \\"password\\": {\\"S\\": \\"Hunter2Secr3t9\\\\udc80\\"}}'
+    (tmp_path / "main.tf.json").write_text(
+        '{"resource": {"aws_dynamodb_table_item": {"i": {"table_name": "t", "hash_key": "pk", "item": "'
+        + item
+        + '"}}}}'
+    )
+    result = lint([str(tmp_path)], Settings(cache=False))
+    assert {"DDB021", "DDB024"} <= {f.rule_id for f in result.findings}
+    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
+        assert "Hunter2Secr3t9" not in stream.getvalue(), (format_name, stream.getvalue())

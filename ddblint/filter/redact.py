@@ -55,7 +55,7 @@ def redaction_forms(secret: str) -> set[str]:
     """The spellings of ``secret`` that may show up in a message or a source line."""
     from ddblint.dynamodb.item_json import PREVIEW_CHARS
 
-    forms = {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
+    forms = set(_wholes(secret))
     forms.update(line.strip() for line in secret.splitlines())
     for form in list(forms):
         if len(form) >= PREVIEW_CHARS:
@@ -82,7 +82,7 @@ class Redactor:
         wholes: set[str] = set()
         for secret in secrets:
             forms |= redaction_forms(secret)
-            wholes |= {secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]}
+            wholes.update(_wholes(secret))
         folded = {whole.casefold() for whole in wholes}
         return cls(tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(sorted(folded)), tuple(sorted(set(places))))
 
@@ -144,16 +144,27 @@ class Redactor:
         return False
 
     def finding(self, finding: Finding) -> Finding:
-        """The finding with its message, evidence and identity masked: a fingerprint hashed from a
-        secret would let anyone holding a report test guesses at it offline."""
+        """The finding with its message, evidence, identity and suppression reason masked: a
+        fingerprint hashed from a secret would let anyone holding a report test guesses at it offline."""
         if self._pattern is None:
             return finding
+        suppression = finding.suppression
+        if suppression is not None:  # a reason may repeat what it excuses
+            suppression = replace(suppression, justification=self(suppression.justification))
         return replace(
             finding,
             message=self(finding.message),
             evidence=tuple(self(e) for e in finding.evidence),
             identity=self(finding.identity),
+            suppression=suppression,
         )
+
+
+def _wholes(secret: str) -> tuple[str, ...]:
+    """A secret as written, JSON-escaped both ways, and as a message prints it: a lone surrogate
+    (``"\\udc80"`` in a ``.tf.json`` string) is shown as ``?``."""
+    printable = secret.encode("utf-8", "replace").decode("utf-8")
+    return (secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1], printable)
 
 
 def whole_file(path: str) -> Place:
