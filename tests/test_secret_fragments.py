@@ -11,6 +11,7 @@ from ddblint.api import lint
 from ddblint.config.settings import Settings
 from ddblint.filter.redact import MASK, Redactor
 from ddblint.report import ReportOptions, get_reporter
+from ddblint.result import Result
 from tests.cli_run import run_cli
 
 ASSEMBLED = """variable "env" {
@@ -39,6 +40,19 @@ resource "aws_dynamodb_table_item" "admin" {
 }
 """
 PIECES = ("R3allyS3cretPassw0rd", "tok_", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "AKIA", "Z7QWERTYUIOPASDF")
+
+
+ALL_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "gitlab")
+
+
+def _reports(result: Result, cwd: Path) -> dict[str, str]:
+    """Every report format's output for ``result``."""
+    shown = {}
+    for format_name in ALL_FORMATS:
+        stream = io.StringIO()
+        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(cwd)))
+        shown[format_name] = stream.getvalue()
+    return shown
 
 
 def test_code_frames_mask_every_literal_piece_of_a_flagged_secret(tmp_path: Path) -> None:
@@ -156,10 +170,8 @@ def test_secrets_a_function_transforms_are_masked_in_every_report(tmp_path: Path
     for settings, run in ((Settings(cache=False), "no cache"), (cached, "cold"), (cached, "warm")):
         result = lint([str(repo)], settings)
         assert [f.rule_id for f in result.findings] == ["DDB024"], (run, [f.message for f in result.findings])
-        for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
-            stream = io.StringIO()
-            get_reporter(format_name)(result, stream, ReportOptions(cwd=str(repo)))
-            assert not [piece for piece in pieces if piece in stream.getvalue()], (run, format_name, stream.getvalue())
+        for format_name, shown in _reports(result, repo).items():
+            assert not [piece for piece in pieces if piece in shown], (run, format_name, shown)
         lines = files["main.tf"].splitlines()
         assert not [(piece, line) for line in lines for piece in pieces if piece in result.redact(line)], run
         assert 'pk       = { S = "admin" }' in result.redact(files["main.tf"])  # the rest of the item is shown
@@ -209,10 +221,8 @@ def test_secrets_made_from_for_each_literals_are_masked_in_frames_and_messages(t
     result = lint([str(tmp_path)], Settings(cache=False))
     assert {f.rule_id for f in result.findings} == {"DDB024"}
     pieces = ["ForEachSec", "KeyMsgQQ"]
-    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
-        stream = io.StringIO()
-        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
-        assert not [piece for piece in pieces if piece in stream.getvalue()], (format_name, stream.getvalue())
+    for format_name, shown in _reports(result, tmp_path).items():
+        assert not [piece for piece in pieces if piece in shown], (format_name, shown)
     assert not [line for line in FOR_EACH_ITEM.splitlines() for piece in pieces if piece in result.redact(line)]
 
 
@@ -260,10 +270,8 @@ def test_secrets_made_from_literals_in_locals_are_masked_in_every_frame(tmp_path
     (tmp_path / "main.tf").write_text(LOCALS_ITEM)
     result = lint([str(tmp_path)], Settings(cache=False))
     assert {"DDB024", "DDB090"} <= {f.rule_id for f in result.findings}
-    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
-        stream = io.StringIO()
-        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
-        assert "LocalSec" not in stream.getvalue(), (format_name, stream.getvalue())
+    for format_name, shown in _reports(result, tmp_path).items():
+        assert "LocalSec" not in shown, (format_name, shown)
     assert not [line for line in LOCALS_ITEM.splitlines() if "LocalSec" in result.redact(line)]
 
 
@@ -314,12 +322,7 @@ def _shown_everywhere(repo: Path, cache: Path) -> dict[str, tuple[list[str], str
     shown: dict[str, tuple[list[str], str]] = {}
     for settings, run in ((Settings(cache=False), "no cache"), (cached, "cold"), (cached, "warm")):
         result = lint([str(repo)], settings)
-        outputs = []
-        for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
-            stream = io.StringIO()
-            get_reporter(format_name)(result, stream, ReportOptions(cwd=str(repo)))
-            outputs.append(stream.getvalue())
-        shown[run] = (sorted({f.rule_id for f in result.findings}), "\n".join(outputs))
+        shown[run] = (sorted({f.rule_id for f in result.findings}), "\n".join(_reports(result, repo).values()))
     return shown
 
 
@@ -672,7 +675,5 @@ def test_a_secret_with_a_lone_surrogate_is_masked_as_messages_print_it(tmp_path:
     )
     result = lint([str(tmp_path)], Settings(cache=False))
     assert {"DDB021", "DDB024"} <= {f.rule_id for f in result.findings}
-    for format_name in ("full", "concise", "json", "sarif", "github", "junit", "gitlab"):
-        stream = io.StringIO()
-        get_reporter(format_name)(result, stream, ReportOptions(cwd=str(tmp_path)))
-        assert "Hunter2Secr3t9" not in stream.getvalue(), (format_name, stream.getvalue())
+    for format_name, shown in _reports(result, tmp_path).items():
+        assert "Hunter2Secr3t9" not in shown, (format_name, shown)
