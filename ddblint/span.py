@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 
 
@@ -14,3 +16,22 @@ class Span:
     column: int = 1
     end_line: int = 1
     end_column: int = 1
+
+
+class LineStarts:
+    """Where each line of a text starts ("\\n" ends a line, as the parser counts), to turn an offset
+    into a 1-based line and column, or a line back into its first offset."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(found.end() for found in re.finditer("\n", text))]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        line = self.line(offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def start(self, line: int) -> int:
+        """The offset line ``line`` starts at; IndexError past the last line."""
+        return self._starts[line - 1]

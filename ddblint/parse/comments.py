@@ -14,8 +14,9 @@ end and the closer alone on its line after any indentation.
 
 from __future__ import annotations
 
-import bisect
 import re
+
+from ddblint.span import LineStarts
 
 _MARKER = "ddblint:"
 _IN_CODE = re.compile(r'"|#|//|/\*|<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n|\{|\}')
@@ -32,7 +33,7 @@ class _Scan:
         self.stack: list[tuple[int, str | None]] = []  # (open braces, heredoc marker or None for a string)
         self.opened: list[int] = []  # the first body line of each heredoc open
         self.bodies: list[tuple[int, int]] = []  # (first, last) body line of each heredoc
-        self.newlines: list[int] | None = None  # where each line ends, once a line number is asked for
+        self.lines: LineStarts | None = None  # built once a line number is asked for
 
     def run(self) -> list[tuple[int, str]]:
         position, where = 0, "code"
@@ -123,9 +124,9 @@ class _Scan:
             self.bodies.append((self.opened.pop(), last))
 
     def _line_at(self, position: int) -> int:
-        if self.newlines is None:
-            self.newlines = [found.start() for found in re.finditer("\n", self.text)]
-        return bisect.bisect_left(self.newlines, position) + 1
+        if self.lines is None:
+            self.lines = LineStarts(self.text)
+        return self.lines.line(position)
 
 
 def heredoc_lines(text: str) -> frozenset[int]:

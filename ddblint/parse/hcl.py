@@ -35,6 +35,7 @@ from ddblint.parse.syntax import (
     Template,
     TupleExpr,
 )
+from ddblint.span import LineStarts
 from ddblint.untrusted.numbers import number_from_digits
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
@@ -168,15 +169,13 @@ class _Converter:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._line_starts = [0]
-        for match in re.finditer("\n", text):
-            self._line_starts.append(match.end())
+        self._lines = LineStarts(text)
 
     def _source(self, node: Any) -> str:
         position = _position(node)
         try:
-            start = self._line_starts[position.line - 1] + position.column - 1
-            end = self._line_starts[position.end_line - 1] + position.end_column - 1
+            start = self._lines.start(position.line) + position.column - 1
+            end = self._lines.start(position.end_line) + position.end_column - 1
         except IndexError:
             return ""
         return self._text[start:end].strip()

@@ -20,7 +20,6 @@ importing the package imports Lark; a test compares them with the grammar.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from ddblint.parse.hcl import HclSyntaxError, heredoc, template_of_parts, unescape
@@ -42,6 +41,7 @@ from ddblint.parse.syntax import (
     Reference,
     TupleExpr,
 )
+from ddblint.span import LineStarts
 from ddblint.untrusted.numbers import number_from_digits
 
 # The grammar's terminals (python-hcl2 8.1's hcl2.lark, heredocs as ddblint.parse.compat rewrites them).
@@ -117,17 +117,13 @@ class _Parser:
         self.end = 0  # offset after the last token read that is not a newline or comment
         self.depth = 0
         self.heredoc_last = False  # the last token was a heredoc, which takes the newline after its marker
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self.lines = LineStarts(self.text)
 
     # -- positions ---------------------------------------------------------
 
-    def _line_column(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
     def _position(self, start: int, end: int) -> Position:
-        line, column = self._line_column(start)
-        end_line, end_column = self._line_column(end)
+        line, column = self.lines.line_column(start)
+        end_line, end_column = self.lines.line_column(end)
         return Position(line, column, end_line, end_column)
 
     def _source(self, start: int, end: int) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ddblint.parse.hcl import HclSyntaxError, redefined, template_from_text
 from ddblint.parse.syntax import Attribute, Block, Expr, Literal, ObjectExpr, Position, TupleExpr
+from ddblint.span import LineStarts
 from ddblint.untrusted import safe_json
 
 _NESTED_BLOCKS = {"lifecycle", "attribute", "global_secondary_index", "local_secondary_index", "ttl"}
@@ -148,7 +149,7 @@ class _Locator:
         for index, (name, _, _) in enumerate(self._keys):
             self._indices.setdefault(name, []).append(index)
         self._next = 0
-        self._newlines = [found.start() for found in re.finditer("\n", text)]
+        self._lines = LineStarts(text)
 
     def find(self, key: str, whole_value: bool = False) -> Position:
         """Where ``key`` is next written; with ``whole_value``, to the end of its value, which the next
@@ -160,13 +161,9 @@ class _Locator:
             return Position(1, 1, 1, 1)
         _, start, end = self._keys[indices[at]]
         self._next = bisect.bisect_left(self._starts, end) if whole_value else indices[at] + 1
-        line, column = self._line_column(start)
-        end_line, end_column = self._line_column(end) if whole_value else (line, column + len(key) + 2)
+        line, column = self._lines.line_column(start)
+        end_line, end_column = self._lines.line_column(end) if whole_value else (line, column + len(key) + 2)
         return Position(line, column, end_line, end_column)
-
-    def _line_column(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self._newlines, offset)
-        return line + 1, offset - (self._newlines[line - 1] + 1 if line else 0) + 1
 
 
 def _objects(value: Any, what: str) -> list[JsonObject]:

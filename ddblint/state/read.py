@@ -21,7 +21,6 @@ otherwise (state files use two spaces), including the indentation of its depth.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddblint.model.module import ITEM_TYPE
+from ddblint.span import LineStarts
 from ddblint.untrusted import safe_json
 from ddblint.untrusted.reading import read_regular
 
@@ -301,7 +301,7 @@ class _Locator:
         self._text = text
         self._type_offsets: list[int] | None = None
         self._address_offsets: dict[str, int] | None = None
-        self._line_starts: list[int] | None = None
+        self._lines: LineStarts | None = None
 
     def __call__(self, locator: tuple[str, Any]) -> tuple[int, int]:
         kind, value = locator
@@ -315,10 +315,9 @@ class _Locator:
             offset = self._addresses().get(value, -1)
         if offset < 0:
             return 1, 1
-        if self._line_starts is None:
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self._text))]
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        if self._lines is None:
+            self._lines = LineStarts(self._text)
+        return self._lines.line_column(offset)
 
     def _addresses(self) -> dict[str, int]:
         """The first offset of every ``"address": "..."`` in the text, by the address it spells."""
