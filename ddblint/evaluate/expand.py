@@ -602,7 +602,7 @@ def _origin(reference: Any) -> str:
 def _with_secrets(item_set: ItemSet, load_module: ModuleLoader, calls: _CallsAt) -> ItemSet:
     values = ((i.key, i.value, i.text) for i in item_set.instances)
     module = load_module(os.path.dirname(item_set.resource.path))
-    local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()} if module else {}
+    local_exprs = module.local_exprs() if module else {}
     found = item_set_secrets(item_set.resource, values, local_exprs)
     if not found:
         return item_set

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
 from ddblint.evaluate.secret_values import FORMAT_VERB
+from ddblint.model.module import is_tfvars
 from ddblint.parse.syntax import (
     Call,
     Conditional,
@@ -161,8 +162,7 @@ def _what_it_reads(
     exprs = [attribute.expr for _, attribute in written]
     if module is None:
         return written, set().union(*(_names_read(expr, "var") for expr in exprs))
-    local_exprs = {name: attribute.expr for name, (attribute, _) in module.locals.items()}
-    read = _locals_read(exprs, local_exprs)
+    read = _locals_read(exprs, module.local_exprs())
     read_ids = {id(expr) for expr in read}
     found = written + [(path, a) for a, path in module.locals.values() if id(a.expr) in read_ids]
     names: set[str] = set().union(*(_names_read(expr, "var") for expr in exprs + read))
@@ -171,7 +171,11 @@ def _what_it_reads(
         if variable is not None and variable.default is not None:
             found.append((variable.path, variable.default))
     found += [
-        (f.path, f.attributes[name]) for f in module.files if not f.blocks for name in names if name in f.attributes
+        (f.path, f.attributes[name])
+        for f in module.files
+        if is_tfvars(f.path)
+        for name in names
+        if name in f.attributes
     ]
     return found, names
 

@@ -89,6 +89,10 @@ class Module:
     tfvars: dict[str, Attribute] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
 
+    def local_exprs(self) -> dict[str, Expr]:
+        """Each local's expression, by name."""
+        return {name: attribute.expr for name, (attribute, _) in self.locals.items()}
+
     def local_call_dir(self, call: ModuleCall) -> str | None:
         """The directory a ``./`` or ``../`` module source points to, else None."""
         if not call.source.startswith(("./", "../")):
