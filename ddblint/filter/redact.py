@@ -22,14 +22,18 @@ Text alone cannot tell every piece: a secret written two characters at a time
 (``"${"ab"}${"cd"}..."``), or a transform over the whole item (``replace()``
 over its JSON text, a for-expression, a computed key) writes literals that
 spell nothing of it. So the places that write a flagged item set (its ``item``
-attribute, the ``for_each``, locals and variable defaults it reads) are masked
-by position as well: on those lines of a code frame every quoted literal with
-a letter or digit in it is masked, and every line of a heredoc's text.
+attribute, the ``for_each``, the locals, variable defaults and ``.tfvars``
+values it reads, the module arguments that set them; see
+:mod:`ddblint.evaluate.secret_places`) are masked by position as well: on those
+lines of a code frame every quoted literal with a letter or digit in it is
+masked, and every line of a heredoc's text. So is every line of a file with a
+parse problem, whose blocks no evaluation saw.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import contextlib
 import json
 import re
@@ -73,7 +77,10 @@ class Redactor:
     folded_secrets: tuple[str, ...] = ()
     places: tuple[Place, ...] = ()  # where flagged item sets are written: masked by position in code frames
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _places_in: dict[str, list[tuple[int, int]]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Per file, the places merged into disjoint line ranges: their first lines, and their last lines.
+    _places_in: dict[str, tuple[list[int], list[int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     _heredoc_lines: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -90,22 +97,28 @@ class Redactor:
         if self.forms:
             alternatives = "|".join(_alternative(form) for form in self.forms)
             object.__setattr__(self, "_pattern", re.compile(alternatives))
-        for path, first, last in self.places:
-            self._places_in.setdefault(path, []).append((first, last))
+        for path, first, last in sorted(self.places):  # each file's ranges in order of their first line
+            firsts, lasts = self._places_in.setdefault(path, ([], []))
+            if lasts and first <= lasts[-1] + 1:
+                lasts[-1] = max(lasts[-1], last)
+            else:
+                firsts.append(first)
+                lasts.append(last)
 
     def source_line(self, path: str, lines: Sequence[str], number: int) -> str:
         """Line ``number`` (1-based) of the file ``path`` whose lines are ``lines``, masked: by what it
         spells, and, in a place that writes a flagged item set, by position."""
         text = self(lines[number - 1])
-        for first, last in self._places_in.get(path, ()):
-            if first <= number <= last:
-                if path not in self._heredoc_lines:
-                    from ddblint.parse.comments import heredoc_lines
+        firsts, lasts = self._places_in.get(path, ([], []))
+        at = bisect.bisect_right(firsts, number) - 1  # looked up: a file may hold thousands of flagged sets
+        if at < 0 or number > lasts[at]:
+            return text
+        if path not in self._heredoc_lines:
+            from ddblint.parse.comments import heredoc_lines
 
-                    self._heredoc_lines[path] = heredoc_lines("\n".join(lines))
-                in_heredoc = number in self._heredoc_lines[path]
-                return _Line(text, _any_piece if in_heredoc else _quoted_piece).masked()
-        return text
+            self._heredoc_lines[path] = heredoc_lines("\n".join(lines))
+        in_heredoc = number in self._heredoc_lines[path]
+        return _Line(text, _any_piece if in_heredoc else _quoted_piece).masked()
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
