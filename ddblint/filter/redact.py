@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -82,6 +83,7 @@ class Redactor:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _heredoc_lines: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _pieces: _PieceIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def for_secrets(cls, secrets: Iterable[str], places: Iterable[Place] = ()) -> Redactor:
@@ -145,15 +147,15 @@ class Redactor:
     def _is_piece(self, literal: str, quoted: bool) -> bool:
         """Whether source text that stands for literal characters stands for part of a secret, or (quoted)
         holds a long one (a ``.tf.json`` item written as one string)."""
+        if self._pieces is None:
+            object.__setattr__(self, "_pieces", _PieceIndex(self.folded_secrets))
+        assert self._pieces is not None
         for meant in _meanings(literal):
             if len(meant) < MIN_FRAGMENT_CHARS:
                 continue
             folded = meant.casefold()
-            for secret in self.folded_secrets:
-                # A long secret (a private key, a credentials document) holds many short words by chance.
-                part = len(meant) >= len(secret) // PIECES_PER_SECRET and folded in secret
-                if part or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded):
-                    return True
+            if self._pieces.part_of_one(folded, len(meant)) or (quoted and self._pieces.holds_a_long_one(folded)):
+                return True
         return False
 
     def finding(self, finding: Finding) -> Finding:
@@ -171,6 +173,40 @@ class Redactor:
             identity=self(finding.identity),
             suppression=suppression,
         )
+
+
+class _PieceIndex:
+    """The casefolded secrets, arranged so a literal is looked up in all of them at once: a run with
+    thousands of secrets asks of every literal on every line shown whether it is part of one.
+
+    A piece counts as part of a secret at least :data:`PIECES_PER_SECRET` times its length at most:
+    a long secret (a private key, a credentials document) holds many short words by chance. The
+    secrets are joined shortest first, so those a piece may be part of are a prefix of the text.
+    """
+
+    def __init__(self, folded_secrets: Iterable[str]) -> None:
+        by_length = sorted(folded_secrets, key=len)
+        self._by_length = by_length
+        self._lengths = [len(secret) for secret in by_length]
+        self._joined = _SEPARATOR.join(by_length)
+        self._ends = list(itertools.accumulate(length + 1 for length in self._lengths))  # each one's end, plus 1
+        long_ones = [re.escape(secret) for secret in reversed(by_length) if len(secret) >= MIN_FREE_FORM_CHARS]
+        self._long = re.compile("|".join(long_ones)) if long_ones else None
+
+    def part_of_one(self, folded: str, length: int) -> bool:
+        """Whether ``folded``, a piece ``length`` characters long as written, is part of a secret
+        at most :data:`PIECES_PER_SECRET` times as long."""
+        allowed = bisect.bisect_left(self._lengths, (length + 1) * PIECES_PER_SECRET)
+        if _SEPARATOR in folded:  # it could span two joined secrets: ask each
+            return any(folded in secret for secret in self._by_length[:allowed])
+        return allowed > 0 and self._joined.find(folded, 0, self._ends[allowed - 1] - 1) != -1
+
+    def holds_a_long_one(self, folded: str) -> bool:
+        """Whether ``folded`` holds a whole secret long enough to be masked wherever it stands."""
+        return self._long is not None and self._long.search(folded) is not None
+
+
+_SEPARATOR = "\0"
 
 
 def _wholes(secret: str) -> tuple[str, ...]:
