@@ -677,3 +677,32 @@ def test_a_secret_with_a_lone_surrogate_is_masked_as_messages_print_it(tmp_path:
     assert {"DDB021", "DDB024"} <= {f.rule_id for f in result.findings}
     for format_name, shown in _reports(result, tmp_path).items():
         assert "Hunter2Secr3t9" not in shown, (format_name, shown)
+
+
+def test_the_piece_index_answers_as_asking_each_secret_in_turn() -> None:
+    """The joined lookup must say what a loop over the secrets says, length bound and NULs included."""
+    import random
+
+    from ddblint.filter.redact import MIN_FREE_FORM_CHARS, PIECES_PER_SECRET, _PieceIndex
+
+    def each_in_turn(secrets: list[str], meant: str, quoted: bool) -> bool:
+        folded = meant.casefold()
+        return any(
+            (len(meant) >= len(secret) // PIECES_PER_SECRET and folded in secret)
+            or (quoted and len(secret) >= MIN_FREE_FORM_CHARS and secret in folded)
+            for secret in secrets
+        )
+
+    rng = random.Random(1)
+    letters = "ab\0cß"
+    for _ in range(2000):
+        secrets = sorted({"".join(rng.choices(letters, k=rng.randint(1, 70))).casefold() for _ in range(4)})
+        index = _PieceIndex(secrets)
+        for _ in range(10):
+            chosen = rng.choice(secrets)
+            start = rng.randint(0, len(chosen))
+            meant = chosen[start : start + rng.randint(1, 8)] or "".join(rng.choices(letters, k=rng.randint(1, 14)))
+            quoted = rng.random() < 0.5
+            folded = meant.casefold()
+            found = index.part_of_one(folded, len(meant)) or (quoted and index.holds_a_long_one(folded))
+            assert found == each_in_turn(secrets, meant, quoted), (secrets, meant, quoted)
