@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from ddblint.evaluate.masking import MASKED_ANYWHERE, Place
 from ddblint.evaluate.secret_values import FORMAT_VERB
-from ddblint.model.module import is_tfvars
 from ddblint.parse.syntax import (
     Call,
     Conditional,
@@ -170,12 +169,9 @@ def _what_it_reads(
         variable = module.variables.get(name)
         if variable is not None and variable.default is not None:
             found.append((variable.path, variable.default))
+    # The values files give: every file of attributes and no blocks, as a .tfvars file is parsed.
     found += [
-        (f.path, f.attributes[name])
-        for f in module.files
-        if is_tfvars(f.path)
-        for name in names
-        if name in f.attributes
+        (f.path, f.attributes[name]) for f in module.files if not f.blocks for name in names if name in f.attributes
     ]
     return found, names
 
